@@ -1,0 +1,87 @@
+import type { Fpage } from './fpage.ts';
+
+/**
+ * An index of ids placed at aligned fpages of one space (a task's virtual space, or the
+ * physical frames). It is a binary trie over the page bits: each slot `(level, prefix)`
+ * holds the ids placed exactly there, and an occupancy count of everything below it, so
+ * that a query costs in proportion to the ids it returns times the depth, never to the
+ * total number of ids.
+ *
+ * It is the one mutable structure of the kernel model; the kernel owns it and no caller
+ * sees it.
+ */
+export class AlignedIndex {
+  private readonly slots = new Map<number, Set<number>>();
+  private readonly occupancy = new Map<number, number>();
+
+  /** @param topLevel order of the whole space: no fpage in it is larger. */
+  constructor(readonly topLevel: number) {}
+
+  private static key(level: number, base: number): number {
+    return Math.floor(base / 2 ** level) * 64 + level;
+  }
+
+  add(f: Fpage, id: number): void {
+    const k = AlignedIndex.key(f.order, f.base);
+    let s = this.slots.get(k);
+    if (!s) this.slots.set(k, (s = new Set()));
+    s.add(id);
+    for (let l = f.order; l <= this.topLevel; l++) {
+      const ok = AlignedIndex.key(l, f.base);
+      this.occupancy.set(ok, (this.occupancy.get(ok) ?? 0) + 1);
+    }
+  }
+
+  remove(f: Fpage, id: number): void {
+    const k = AlignedIndex.key(f.order, f.base);
+    const s = this.slots.get(k);
+    if (!s || !s.delete(id)) throw new Error(`index has no id ${id} at ${f.base}/${f.order}`);
+    if (s.size === 0) this.slots.delete(k);
+    for (let l = f.order; l <= this.topLevel; l++) {
+      const ok = AlignedIndex.key(l, f.base);
+      const n = (this.occupancy.get(ok) ?? 0) - 1;
+      if (n === 0) this.occupancy.delete(ok);
+      else this.occupancy.set(ok, n);
+    }
+  }
+
+  /** Ids placed exactly at `f`. */
+  at(f: Fpage): ReadonlySet<number> | undefined {
+    return this.slots.get(AlignedIndex.key(f.order, f.base));
+  }
+
+  /** Ids at fpages strictly larger than `f` that contain it. */
+  containing(f: Fpage, out: number[] = []): number[] {
+    for (let l = f.order + 1; l <= this.topLevel; l++) {
+      const s = this.slots.get(AlignedIndex.key(l, f.base));
+      if (s) for (const id of s) out.push(id);
+    }
+    return out;
+  }
+
+  /** Ids at fpages inside `f` (including `f` itself), in address order. */
+  inside(f: Fpage, out: number[] = []): number[] {
+    this.descend(f.order, f.base, out);
+    return out;
+  }
+
+  /** Ids at fpages that share a page with `f`: the containing ones, then the inside ones. */
+  meeting(f: Fpage, out: number[] = []): number[] {
+    this.containing(f, out);
+    return this.inside(f, out);
+  }
+
+  /** True when nothing is placed in or around `f`. */
+  isEmpty(f: Fpage): boolean {
+    return !this.occupancy.has(AlignedIndex.key(f.order, f.base)) && this.containing(f).length === 0;
+  }
+
+  private descend(level: number, base: number, out: number[]): void {
+    if (!this.occupancy.has(AlignedIndex.key(level, base))) return;
+    const s = this.slots.get(AlignedIndex.key(level, base));
+    if (s) for (const id of s) out.push(id);
+    if (level === 0) return;
+    this.descend(level - 1, base, out);
+    this.descend(level - 1, base + 2 ** (level - 1), out);
+  }
+}
