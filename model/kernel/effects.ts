@@ -1,0 +1,84 @@
+import type { Fpage } from './fpage.ts';
+import type { MapNode, TaskId } from './mapdb.ts';
+
+/** Why a node left the database. */
+export type RemovalCause = 'revoke' | 'flush' | 'overmap' | 'split';
+
+/** A removed node, with the tasks it derived through (parent's task first, root last). */
+export interface Removal {
+  readonly node: MapNode;
+  readonly ancestry: readonly TaskId[];
+  readonly cause: RemovalCause;
+}
+
+/**
+ * A mapping that stopped existing: the pages of `task` at `virtual` no longer map `frames`.
+ * A removed node is lost whole; a split node loses only its covered piece.
+ */
+export interface LostMapping {
+  readonly task: TaskId;
+  readonly virtual: Fpage;
+  readonly frames: Fpage;
+  readonly ancestry: readonly TaskId[];
+  readonly cause: RemovalCause;
+}
+
+/** Kernel code paths an operation took; the coverage report counts them. */
+export type KernelBranch =
+  | 'map.new'
+  | 'map.rights-upgrade'
+  | 'map.overmap-smaller'
+  | 'map.overmap-larger-skip'
+  | 'map.overmap-larger-replace'
+  | 'map.sender-lost'
+  | 'map.no-rights'
+  | 'grant.move'
+  | 'unmap.whole-node'
+  | 'unmap.partial-whole'
+  | 'unmap.partial-inner'
+  | 'unmap.partial-ignore'
+  | 'unmap.partial-split'
+  | 'unmap.nothing-mapped'
+  | 'unmapIn.revoke'
+  | 'refused';
+
+export const KERNEL_BRANCHES: readonly KernelBranch[] = [
+  'map.new',
+  'map.rights-upgrade',
+  'map.overmap-smaller',
+  'map.overmap-larger-skip',
+  'map.overmap-larger-replace',
+  'map.sender-lost',
+  'map.no-rights',
+  'grant.move',
+  'unmap.whole-node',
+  'unmap.partial-whole',
+  'unmap.partial-inner',
+  'unmap.partial-ignore',
+  'unmap.partial-split',
+  'unmap.nothing-mapped',
+  'unmapIn.revoke',
+  'refused',
+];
+
+/** What one kernel call did, as data. */
+export interface KernelEffect {
+  readonly call: string;
+  readonly refused: string | null;
+  readonly created: MapNode[];
+  readonly removed: Removal[];
+  readonly lost: LostMapping[];
+  /** Nodes that changed in place: granted (moved), re-parented by a split, rights changed. */
+  readonly changed: MapNode[];
+  readonly branches: KernelBranch[];
+}
+
+export const emptyEffect = (call: string): KernelEffect => ({
+  call,
+  refused: null,
+  created: [],
+  removed: [],
+  lost: [],
+  changed: [],
+  branches: [],
+});

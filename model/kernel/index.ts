@@ -1,0 +1,8 @@
+/** The L4 X.2 kernel model: fpages, the mapping database, map/grant/unmap/unmapIn and profiles. */
+export * from './fpage.ts';
+export * from './rights.ts';
+export { MappingDatabase, SIGMA0, virtualOf, framesOf, type MapNode, type TaskId } from './mapdb.ts';
+export * from './profiles.ts';
+export * from './effects.ts';
+export { Kernel, orderFor } from './kernel.ts';
+export * from './structure.ts';

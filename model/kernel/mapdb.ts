@@ -1,0 +1,179 @@
+import { AlignedIndex } from './alignedIndex.ts';
+import type { Fpage } from './fpage.ts';
+import type { Rights } from './rights.ts';
+
+/** A task name: `sigma0`, `physmem`, a proxy or a client. */
+export type TaskId = string;
+
+/** The task that owns all physical memory at boot; its nodes are the roots. */
+export const SIGMA0: TaskId = 'sigma0';
+
+/**
+ * One mapping: the aligned virtual fpage `(vbase, order)` of `task` maps frames
+ * `[frame, frame + 2^order)`. `parent` is the node it derives from (null only for sigma0's roots).
+ */
+export interface MapNode {
+  readonly id: number;
+  readonly task: TaskId;
+  readonly vbase: number;
+  readonly order: number;
+  readonly frame: number;
+  readonly rights: Rights;
+  readonly parent: number | null;
+}
+
+export const virtualOf = (n: MapNode): Fpage => ({ base: n.vbase, order: n.order });
+export const framesOf = (n: MapNode): Fpage => ({ base: n.frame, order: n.order });
+
+/**
+ * The mapping database: the derivation forest plus the three indexes that keep every
+ * kernel operation proportional to the nodes it touches (per-task virtual index, physical
+ * frame index, children per node). Nodes are immutable values; every change replaces the
+ * value and bumps `version`, so a caller can tell that nothing changed.
+ *
+ * Only the kernel mutates it.
+ */
+export class MappingDatabase {
+  private readonly nodes = new Map<number, MapNode>();
+  private readonly kids = new Map<number, Set<number>>();
+  private readonly spaces = new Map<TaskId, AlignedIndex>();
+  private readonly frames: AlignedIndex;
+  private nextId = 1;
+  private mutations = 0;
+
+  constructor(readonly memoryOrder: number) {
+    this.frames = new AlignedIndex(memoryOrder);
+  }
+
+  /** Counts every mutation: equal versions mean an unchanged database. */
+  get version(): number {
+    return this.mutations;
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  addTask(task: TaskId, spaceOrder: number): void {
+    if (this.spaces.has(task)) throw new Error(`task ${task} exists`);
+    this.spaces.set(task, new AlignedIndex(spaceOrder));
+  }
+
+  hasTask(task: TaskId): boolean {
+    return this.spaces.has(task);
+  }
+
+  spaceOrder(task: TaskId): number | undefined {
+    return this.spaces.get(task)?.topLevel;
+  }
+
+  tasks(): IterableIterator<TaskId> {
+    return this.spaces.keys();
+  }
+
+  get(id: number): MapNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.nodes.has(id);
+  }
+
+  all(): IterableIterator<MapNode> {
+    return this.nodes.values();
+  }
+
+  children(id: number): ReadonlySet<number> {
+    return this.kids.get(id) ?? EMPTY;
+  }
+
+  /** Nodes of `task` whose virtual fpage shares a page with `f`. */
+  inSpace(task: TaskId, f: Fpage): MapNode[] {
+    return this.space(task).meeting(f).map((id) => this.must(id));
+  }
+
+  /** Nodes of `task` placed exactly at `f`. */
+  exactlyAt(task: TaskId, f: Fpage): MapNode[] {
+    return [...(this.space(task).at(f) ?? EMPTY)].map((id) => this.must(id));
+  }
+
+  /** True when nothing in `task` meets `f`. */
+  spaceFree(task: TaskId, f: Fpage): boolean {
+    return this.space(task).isEmpty(f);
+  }
+
+  /** Nodes (any task) whose frames share a page with `f`. */
+  onFrames(f: Fpage): MapNode[] {
+    return this.frames.meeting(f).map((id) => this.must(id));
+  }
+
+  /** Ids in the index entry of `task` at exactly `f` (for the structure checker). */
+  spaceEntry(task: TaskId, f: Fpage): ReadonlySet<number> {
+    return this.spaces.get(task)?.at(f) ?? EMPTY;
+  }
+
+  /** Ids in the frame index entry at exactly `f` (for the structure checker). */
+  frameEntry(f: Fpage): ReadonlySet<number> {
+    return this.frames.at(f) ?? EMPTY;
+  }
+
+  add(fields: Omit<MapNode, 'id'>): MapNode {
+    const node: MapNode = { id: this.nextId++, ...fields };
+    this.nodes.set(node.id, node);
+    this.space(node.task).add(virtualOf(node), node.id);
+    this.frames.add(framesOf(node), node.id);
+    if (node.parent !== null) this.childSet(node.parent).add(node.id);
+    this.mutations++;
+    return node;
+  }
+
+  /** Removes one node; its children must already be gone or re-parented. */
+  remove(id: number): MapNode {
+    const node = this.must(id);
+    if (this.children(id).size > 0) throw new Error(`node ${id} still has children`);
+    this.nodes.delete(id);
+    this.kids.delete(id);
+    this.space(node.task).remove(virtualOf(node), id);
+    this.frames.remove(framesOf(node), id);
+    if (node.parent !== null) this.kids.get(node.parent)?.delete(id);
+    this.mutations++;
+    return node;
+  }
+
+  /** Replaces a node's value, keeping its id; indexes follow the change. */
+  update(id: number, change: Partial<Omit<MapNode, 'id' | 'frame' | 'order'>>): MapNode {
+    const old = this.must(id);
+    const next: MapNode = { ...old, ...change };
+    if (next.task !== old.task || next.vbase !== old.vbase) {
+      this.space(old.task).remove(virtualOf(old), id);
+      this.space(next.task).add(virtualOf(next), id);
+    }
+    if (next.parent !== old.parent) {
+      if (old.parent !== null) this.kids.get(old.parent)?.delete(id);
+      if (next.parent !== null) this.childSet(next.parent).add(id);
+    }
+    this.nodes.set(id, next);
+    this.mutations++;
+    return next;
+  }
+
+  private must(id: number): MapNode {
+    const n = this.nodes.get(id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  }
+
+  private space(task: TaskId): AlignedIndex {
+    const s = this.spaces.get(task);
+    if (!s) throw new Error(`no task ${task}`);
+    return s;
+  }
+
+  private childSet(id: number): Set<number> {
+    let s = this.kids.get(id);
+    if (!s) this.kids.set(id, (s = new Set()));
+    return s;
+  }
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
