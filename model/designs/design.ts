@@ -1,0 +1,63 @@
+import type { Fpage, KernelEffect, MapNode, ProfileName, TaskId } from '../kernel/index.ts';
+import type { Allocation } from '../world/allocations.ts';
+import type { WorldConfig } from '../world/config.ts';
+import type { SpaceSlot } from '../world/observations.ts';
+
+/** The kernel calls a server may make, bound to the current step's kernel choices; effects are recorded by the world. */
+export interface ServerKernel {
+  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number): KernelEffect;
+  unmap(task: TaskId, fp: Fpage, flush: boolean): KernelEffect;
+  unmapIn(task: TaskId, fp: Fpage, target: TaskId): KernelEffect;
+  /** Read-only: `task`'s nodes meeting `f`. */
+  nodes(task: TaskId, f: Fpage): MapNode[];
+  /** Read-only: true when nothing of `task` meets `f`. */
+  free(task: TaskId, f: Fpage): boolean;
+}
+
+/** What a server design sees of the world. */
+export interface ServerContext {
+  readonly config: WorldConfig;
+  readonly kernel: ServerKernel;
+  /** physmem's task; it holds all memory at identity addresses. */
+  readonly physmem: TaskId;
+  /** The task of client `i`. */
+  client(i: number): TaskId;
+  /** Creates a trusted server task (a proxy) with a space of `2^spaceOrder` pages. */
+  createTask(name: string, spaceOrder: number): TaskId;
+}
+
+/** One request to serve: frames `[frame, frame + 2^order)` of `alloc` at `vaddr` in the client. */
+export interface MapRequest {
+  readonly client: number;
+  readonly alloc: Allocation;
+  readonly frame: number;
+  readonly order: number;
+  readonly vaddr: number;
+}
+
+/** A request the server could not serve: which address space ran out, and who fills it. */
+export interface Exhausted {
+  readonly space: TaskId;
+  readonly spaceOrder: number;
+  readonly slots: readonly SpaceSlot[];
+}
+
+/** A running memory server of one design. It keeps its own bookkeeping and acts only through kernel calls. */
+export interface Server {
+  /** Maps the request's frames into the client, or reports the space that ran out. */
+  serve(req: MapRequest): Exhausted | null;
+  /** Takes `alloc` away from `client` alone (release, exit); every other holder must keep its mappings. */
+  revoke(client: number, alloc: Allocation): void;
+  /** Ends `alloc` for everyone (dealloc): afterwards no client may map its frames. */
+  free(alloc: Allocation): void;
+}
+
+/** A memory-server design: a name, the kernels it runs on, and how to start it. */
+export interface Design {
+  readonly name: string;
+  /** One line for the CLI and the report. */
+  readonly summary: string;
+  /** Profiles the design can run on (most run on all). */
+  supports(profile: ProfileName): boolean;
+  start(ctx: ServerContext): Server;
+}

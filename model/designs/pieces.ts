@@ -1,0 +1,27 @@
+import { alignmentOrder } from '../kernel/index.ts';
+import type { MapRequest, ServerContext } from './design.ts';
+
+/** One aligned piece of a request: frames at `frame`, placed at `vaddr`, both aligned to `2^order`. */
+export interface Piece {
+  readonly frame: number;
+  readonly vaddr: number;
+  readonly order: number;
+}
+
+/**
+ * Cuts frames `[frame, frame + 2^order)` placed at the aligned `vaddr` into the largest pieces
+ * the kernel can map: a misaligned frame start limits every piece to its alignment. Pure.
+ */
+export function piecesOf(frame: number, order: number, vaddr: number): Piece[] {
+  const o = Math.min(order, alignmentOrder(frame, order));
+  const out: Piece[] = [];
+  for (let i = 0; i < 2 ** order; i += 2 ** o) out.push({ frame: frame + i, vaddr: vaddr + i, order: o });
+  return out;
+}
+
+/** physmem maps the request straight from its identity-mapped fpages into the client. */
+export function mapFromPhysmem(ctx: ServerContext, req: MapRequest): void {
+  for (const p of piecesOf(req.frame, req.order, req.vaddr)) {
+    ctx.kernel.map(ctx.physmem, { base: p.frame, order: p.order }, ctx.client(req.client), p.vaddr);
+  }
+}

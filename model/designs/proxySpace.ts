@@ -1,0 +1,78 @@
+import { contains, endOf, type Fpage, type TaskId } from '../kernel/index.ts';
+import type { Allocation } from '../world/allocations.ts';
+import type { Exhausted, MapRequest, ServerContext } from './design.ts';
+import { piecesOf } from './pieces.ts';
+
+/** A region of the proxy's space holding frames `[frame, frame + size)` in order, and who uses it. */
+interface Slot {
+  readonly region: Fpage;
+  readonly frame: number;
+  readonly handle: number;
+  readonly users: Set<number>;
+}
+
+/**
+ * A proxy task's address space managed as slots: physmem maps frames into a slot, the proxy
+ * maps from the slot to clients. A slot is reused when it holds the requested frames at an
+ * offset aligned to the request's size; otherwise a new slot is placed first-fit, and the
+ * request fails when the space has no room.
+ */
+export class ProxySpace {
+  private readonly slots: Slot[] = [];
+
+  constructor(
+    private readonly ctx: ServerContext,
+    readonly task: TaskId,
+    private readonly spaceOrder: number,
+  ) {}
+
+  serve(req: MapRequest): Exhausted | null {
+    const size = 2 ** req.order;
+    let slot = this.slots.find(
+      (s) => s.frame <= req.frame && req.frame + size <= s.frame + 2 ** s.region.order && (s.region.base + req.frame - s.frame) % size === 0,
+    );
+    if (!slot) {
+      const region = this.place(req.order);
+      if (!region) return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort() })) };
+      for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
+      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
+      this.slots.push(slot);
+    }
+    slot.users.add(req.client);
+    const at = slot.region.base + (req.frame - slot.frame);
+    this.ctx.kernel.map(this.task, { base: at, order: req.order }, this.ctx.client(req.client), req.vaddr);
+    return null;
+  }
+
+  /** The proxy unmaps each slot the client uses for `alloc`: every user of those slots loses its mapping. */
+  revoke(client: number, alloc: Allocation): void {
+    for (const s of [...this.slots]) {
+      if (s.handle !== alloc.handle || !s.users.has(client)) continue;
+      this.ctx.kernel.unmap(this.task, s.region, false);
+      s.users.delete(client);
+      if (s.users.size === 0) this.drop(s);
+    }
+  }
+
+  /** The proxy flushes every slot of `alloc` and frees the space. */
+  free(alloc: Allocation): void {
+    for (const s of [...this.slots]) if (s.handle === alloc.handle) this.drop(s);
+  }
+
+  private drop(s: Slot): void {
+    this.ctx.kernel.unmap(this.task, s.region, true);
+    this.slots.splice(this.slots.indexOf(s), 1);
+  }
+
+  /** First fit among the gaps between slots. */
+  private place(order: number): Fpage | null {
+    const size = 2 ** order;
+    const starts = [0, ...this.slots.map((s) => endOf(s.region))].map((b) => Math.ceil(b / size) * size).sort((a, b) => a - b);
+    for (const base of starts) {
+      const f = { base, order };
+      if (endOf(f) > 2 ** this.spaceOrder) continue;
+      if (!this.slots.some((s) => contains(s.region, f) || contains(f, s.region))) return f;
+    }
+    return null;
+  }
+}

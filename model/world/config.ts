@@ -1,0 +1,50 @@
+import { MAX_ORDER } from '../kernel/index.ts';
+
+/** The world a search runs in. All sizes are in pages. */
+export interface WorldConfig {
+  /** Physical memory; need not be a power of two (192 MiB is 49,152). */
+  readonly memoryPages: number;
+  readonly clients: number;
+  /** Pages each client may hold allocated at once. */
+  readonly quota: number;
+  /** Each client's address space is `2^clientSpaceOrder` pages. */
+  readonly clientSpaceOrder: number;
+  /** A proxy task's address space is `2^proxySpaceOrder` pages (the shared proxy's limit). */
+  readonly proxySpaceOrder: number;
+  /** Largest order a client may alloc or request. */
+  readonly maxOrder: number;
+}
+
+/** Small enough to search fast, large enough for every design's failure to fit. */
+export const DEFAULT_CONFIG: WorldConfig = {
+  memoryPages: 256,
+  clients: 3,
+  quota: 32,
+  clientSpaceOrder: 6,
+  proxySpaceOrder: 4,
+  maxOrder: 3,
+};
+
+/**
+ * Reasons the configuration makes no sense, empty when it is usable. Pure.
+ * @example configProblems({ ...DEFAULT_CONFIG, clients: 0 }) // ['clients must be a whole number from 1 to 64, got 0']
+ */
+export function configProblems(c: WorldConfig): string[] {
+  const out: string[] = [];
+  const whole = (name: keyof WorldConfig, min: number, max: number) => {
+    const v = c[name];
+    if (!Number.isSafeInteger(v) || v < min || v > max) out.push(`${name} must be a whole number from ${min} to ${max}, got ${String(v)}`);
+  };
+  whole('memoryPages', 1, 2 ** 24);
+  whole('clients', 1, 64);
+  whole('quota', 1, 2 ** 24);
+  whole('clientSpaceOrder', 0, MAX_ORDER);
+  whole('proxySpaceOrder', 0, MAX_ORDER);
+  whole('maxOrder', 0, MAX_ORDER);
+  if (out.length > 0) return out;
+  if (2 ** c.maxOrder > c.quota) out.push(`maxOrder ${c.maxOrder} asks for blocks of ${2 ** c.maxOrder} pages, more than the quota of ${c.quota}`);
+  if (c.maxOrder > c.clientSpaceOrder) out.push(`maxOrder ${c.maxOrder} does not fit a client space of order ${c.clientSpaceOrder}`);
+  if (c.maxOrder > c.proxySpaceOrder) out.push(`maxOrder ${c.maxOrder} does not fit a proxy space of order ${c.proxySpaceOrder}`);
+  if (c.clients * c.quota > c.memoryPages) out.push(`${c.clients} clients with a quota of ${c.quota} pages need ${c.clients * c.quota} pages, more than the ${c.memoryPages} of memory`);
+  return out;
+}

@@ -1,0 +1,6 @@
+/** The memory server's world: configuration, commands, allocations and the stepped state machine. */
+export * from './config.ts';
+export * from './commands.ts';
+export { AllocationBook, type Allocation } from './allocations.ts';
+export type { Outcome, SpaceSlot, StepObservation } from './observations.ts';
+export { World, WorldConfigError, PHYSMEM, type WorldView } from './world.ts';

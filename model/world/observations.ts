@@ -1,0 +1,38 @@
+import type { Fpage, KernelEffect, TaskId } from '../kernel/index.ts';
+import type { Command } from './commands.ts';
+
+/** A proxy address-space region in use, for judging who filled a full proxy. */
+export interface SpaceSlot {
+  readonly region: Fpage;
+  /** Clients the region serves. */
+  readonly users: readonly number[];
+}
+
+/** How a command ended. */
+export type Outcome =
+  | { readonly kind: 'applied' }
+  | { readonly kind: 'refused'; readonly reason: string }
+  /** The server could not serve a valid request: its proxy space `space` (of `2^spaceOrder` pages) had no room. */
+  | {
+      readonly kind: 'exhausted';
+      readonly client: number;
+      readonly order: number;
+      readonly space: TaskId;
+      readonly spaceOrder: number;
+      readonly slots: readonly SpaceSlot[];
+    };
+
+/** Everything one step did, as data: what properties judge. */
+export interface StepObservation {
+  readonly index: number;
+  readonly command: Command;
+  /** Clients on whose behalf the step acted (a map acts for giver and receiver). */
+  readonly actors: readonly number[];
+  readonly outcome: Outcome;
+  /** Every kernel call the step made, in order, by whichever task made it. */
+  readonly effects: readonly KernelEffect[];
+  /** Allocations whose holder set changed or that ended in this step. */
+  readonly touchedAllocations: readonly number[];
+  /** True when a touch found its page gone and asked again. */
+  readonly refault: boolean;
+}

@@ -1,0 +1,316 @@
+import { match } from 'ts-pattern';
+import {
+  endOf,
+  isAligned,
+  Kernel,
+  listedChoices,
+  orderFor,
+  RWX,
+  SIGMA0,
+  virtualOf,
+  type Fpage,
+  type KernelChoices,
+  type KernelEffect,
+  type MapNode,
+  type ProfileName,
+  type TaskId,
+} from '../kernel/index.ts';
+import type { Design, Server, ServerContext } from '../designs/design.ts';
+import { AllocationBook, type Allocation } from './allocations.ts';
+import { clientTask, type Command } from './commands.ts';
+import { configProblems, type WorldConfig } from './config.ts';
+import type { Outcome, StepObservation } from './observations.ts';
+
+export const PHYSMEM: TaskId = 'physmem';
+
+/** A range a client asked for, remembered so that a later touch can ask again. */
+interface Wanted {
+  readonly vaddr: number;
+  readonly order: number;
+  readonly handle: number;
+  readonly offset: number;
+}
+
+/** The read-only face of a world that properties judge. */
+export interface WorldView {
+  readonly config: WorldConfig;
+  readonly kernel: Kernel;
+  readonly allocations: Pick<AllocationBook, 'get' | 'all' | 'liveMeeting'>;
+  /** The client number of a task, or null for sigma0, physmem and proxies. */
+  clientOf(task: TaskId): number | null;
+  isAlive(client: number): boolean;
+}
+
+/** Thrown when a world cannot be built from its configuration. */
+export class WorldConfigError extends Error {
+  readonly code = 'EBADCONFIG';
+  constructor(readonly problems: readonly string[]) {
+    super(`bad world configuration: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * The memory server's world: kernel, physmem, the design's proxies and the clients. A
+ * deterministic state machine: `step` applies one command and returns what happened as
+ * data; the same commands on the same configuration always give the same observations.
+ */
+export class World implements WorldView {
+  readonly kernel: Kernel;
+  readonly allocations: AllocationBook;
+  private readonly server: Server;
+  private readonly alive: boolean[];
+  private readonly wanted: Wanted[][];
+  private readonly clientNumbers = new Map<TaskId, number>();
+  private effects: KernelEffect[] = [];
+  private choices: KernelChoices = listedChoices();
+  private steps = 0;
+
+  constructor(
+    readonly config: WorldConfig,
+    readonly design: Design,
+    readonly profile: ProfileName,
+  ) {
+    const problems = configProblems(config);
+    if (!design.supports(profile)) problems.push(`design ${design.name} does not run on the ${profile} kernel`);
+    if (problems.length > 0) throw new WorldConfigError(problems);
+    this.kernel = new Kernel(config.memoryPages, profile);
+    const memOrder = orderFor(config.memoryPages);
+    this.kernel.createTask(PHYSMEM, memOrder);
+    for (const id of this.kernel.roots) {
+      const r = this.kernel.db.get(id)!;
+      this.kernel.map(SIGMA0, virtualOf(r), PHYSMEM, r.vbase, RWX, this.choices);
+    }
+    for (let i = 0; i < config.clients; i++) {
+      this.kernel.createTask(clientTask(i), config.clientSpaceOrder);
+      this.clientNumbers.set(clientTask(i), i);
+    }
+    this.alive = Array.from({ length: config.clients }, () => true);
+    this.wanted = Array.from({ length: config.clients }, () => []);
+    this.allocations = new AllocationBook(config.memoryPages, memOrder, config.quota);
+    this.server = design.start(this.serverContext());
+  }
+
+  clientOf(task: TaskId): number | null {
+    return this.clientNumbers.get(task) ?? null;
+  }
+
+  isAlive(client: number): boolean {
+    return this.alive[client] === true;
+  }
+
+  /** The ranges client `c` asked for and may touch again. */
+  wantedOf(c: number): ReadonlyArray<{ readonly vaddr: number; readonly order: number }> {
+    return this.wanted[c] ?? [];
+  }
+
+  /**
+   * Why the world would refuse `command` before any kernel call, or null when it applies.
+   * Pure: a search uses it to skip commands that cannot do anything.
+   */
+  refusal(command: Command): string | null {
+    return match(command)
+      .returnType<string | null>()
+      .with({ kind: 'alloc' }, (c) => this.badClient(c.client) ?? this.badOrder(c.order))
+      .with(
+        { kind: 'request' },
+        (c) => this.badClient(c.client) ?? this.badHolding(c.client, c.handle) ?? this.badOrder(c.order) ?? this.badOffset(c.handle, c.offset, c.order) ?? this.badVaddr(c.vaddr, c.order),
+      )
+      .with(
+        { kind: 'share' },
+        (c) =>
+          this.badClient(c.client) ??
+          this.badOwner(c.client, c.handle) ??
+          this.badClient(c.other) ??
+          (this.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
+      )
+      .with(
+        { kind: 'release' },
+        (c) =>
+          this.badClient(c.client) ??
+          this.badHolding(c.client, c.handle) ??
+          (this.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
+      )
+      .with({ kind: 'dealloc' }, (c) => this.badClient(c.client) ?? this.badOwner(c.client, c.handle))
+      .with(
+        { kind: 'map' },
+        (c) =>
+          this.badClient(c.client) ??
+          this.badClient(c.other) ??
+          (c.client === c.other ? 'a client cannot map to itself' : null) ??
+          this.badVaddr(c.vaddr, c.order) ??
+          this.badVaddr(c.toVaddr, c.order),
+      )
+      .with({ kind: 'unmap' }, (c) => this.badClient(c.client) ?? this.badVaddr(c.vaddr, c.order))
+      .with({ kind: 'touch' }, (c) => {
+        const bad = this.badClient(c.client) ?? this.badVaddr(c.vaddr, 0);
+        if (bad) return bad;
+        if (!this.wantedAt(c.client, c.vaddr)) return `client ${c.client} never asked for page ${c.vaddr}`;
+        return this.kernel.db.inSpace(clientTask(c.client), { base: c.vaddr, order: 0 }).length > 0 ? `page ${c.vaddr} of client ${c.client} is still mapped` : null;
+      })
+      .with({ kind: 'exit' }, (c) => this.badClient(c.client))
+      .exhaustive();
+  }
+
+  /** Applies one command; a refused command changes nothing. */
+  step(command: Command): StepObservation {
+    this.effects = [];
+    this.choices = listedChoices(command.kernel?.partial ?? [], command.kernel?.overmap ?? []);
+    const touched: number[] = [];
+    let refault = false;
+    const bad = this.refusal(command);
+    const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
+    const outcome = bad
+      ? refused(bad)
+      : match(command)
+          .returnType<Outcome>()
+          .with({ kind: 'alloc' }, (c) => {
+            const a = this.allocations.allocate(c.client, c.order);
+            if (typeof a === 'string') return refused(a);
+            touched.push(a.handle);
+            return APPLIED;
+          })
+          .with({ kind: 'request' }, (c) => {
+            const w = { vaddr: c.vaddr, order: c.order, handle: c.handle, offset: c.offset };
+            const out = this.serve(c.client, w);
+            if (out.kind === 'applied') this.remember(c.client, w);
+            return out;
+          })
+          .with({ kind: 'share' }, (c) => {
+            this.allocations.share(c.handle, c.other);
+            touched.push(c.handle);
+            return APPLIED;
+          })
+          .with({ kind: 'release' }, (c) => {
+            this.release(c.client, c.handle);
+            touched.push(c.handle);
+            return APPLIED;
+          })
+          .with({ kind: 'dealloc' }, (c) => {
+            this.dealloc(c.handle);
+            touched.push(c.handle);
+            return APPLIED;
+          })
+          .with({ kind: 'map' }, (c) => {
+            const e = this.call(this.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, this.choices));
+            return e.refused ? refused(e.refused) : APPLIED;
+          })
+          .with({ kind: 'unmap' }, (c) => {
+            const e = this.call(this.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, this.choices));
+            return e.refused ? refused(e.refused) : APPLIED;
+          })
+          .with({ kind: 'touch' }, (c) => {
+            const out = this.serve(c.client, this.wantedAt(c.client, c.vaddr)!);
+            refault = out.kind === 'applied';
+            return out;
+          })
+          .with({ kind: 'exit' }, (c) => {
+            this.call(this.kernel.unmap(clientTask(c.client), { base: 0, order: this.config.clientSpaceOrder }, true, this.choices));
+            for (const a of this.allocations.all()) {
+              if (!a.live || !a.holders.has(c.client)) continue;
+              if (a.owner === c.client) this.dealloc(a.handle);
+              else this.release(c.client, a.handle);
+              touched.push(a.handle);
+            }
+            this.alive[c.client] = false;
+            this.wanted[c.client] = [];
+            return APPLIED;
+          })
+          .exhaustive();
+    return { index: this.steps++, command, actors, outcome, effects: this.effects, touchedAllocations: touched, refault };
+  }
+
+  private wantedAt(client: number, vaddr: number): Wanted | undefined {
+    return this.wanted[client]!.find((x) => vaddr >= x.vaddr && vaddr < x.vaddr + 2 ** x.order);
+  }
+
+  private serve(client: number, w: Wanted): Outcome {
+    const alloc = this.allocations.get(w.handle)!;
+    const ex = this.server.serve({ client, alloc, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr });
+    return ex ? { kind: 'exhausted', client, order: w.order, space: ex.space, spaceOrder: ex.spaceOrder, slots: ex.slots } : APPLIED;
+  }
+
+  private remember(client: number, w: Wanted): void {
+    const end = w.vaddr + 2 ** w.order;
+    this.wanted[client] = [...this.wanted[client]!.filter((x) => x.vaddr + 2 ** x.order <= w.vaddr || x.vaddr >= end), w];
+  }
+
+  private release(client: number, handle: number): void {
+    this.server.revoke(client, this.allocations.get(handle)!);
+    this.allocations.release(handle, client);
+    this.wanted[client] = this.wanted[client]!.filter((w) => w.handle !== handle);
+  }
+
+  private dealloc(handle: number): void {
+    this.server.free(this.allocations.get(handle)!);
+    this.allocations.end(handle);
+    for (let i = 0; i < this.wanted.length; i++) this.wanted[i] = this.wanted[i]!.filter((w) => w.handle !== handle);
+  }
+
+  private call(e: KernelEffect): KernelEffect {
+    this.effects.push(e);
+    return e;
+  }
+
+  private serverContext(): ServerContext {
+    const k = this.kernel;
+    return {
+      config: this.config,
+      physmem: PHYSMEM,
+      client: clientTask,
+      createTask: (name, spaceOrder) => {
+        k.createTask(name, spaceOrder);
+        return name;
+      },
+      kernel: {
+        map: (from, send, to, rcv) => this.call(k.map(from, send, to, rcv, RWX, this.choices)),
+        unmap: (task, fp, flush) => this.call(k.unmap(task, fp, flush, this.choices)),
+        unmapIn: (task, fp, target) => this.call(k.unmapIn(task, fp, target)),
+        nodes: (task: TaskId, f: Fpage): MapNode[] => k.db.inSpace(task, f),
+        free: (task: TaskId, f: Fpage) => k.db.spaceFree(task, f),
+      },
+    };
+  }
+
+  private badClient(c: number): string | null {
+    if (!Number.isInteger(c) || c < 0 || c >= this.config.clients) return `no client ${c}`;
+    return this.alive[c] ? null : `client ${c} has exited`;
+  }
+
+  private badOrder(order: number): string | null {
+    return Number.isInteger(order) && order >= 0 && order <= this.config.maxOrder ? null : `order ${order} is outside 0..${this.config.maxOrder}`;
+  }
+
+  private liveAlloc(handle: number): Allocation | string {
+    const a = Number.isInteger(handle) ? this.allocations.get(handle) : undefined;
+    if (!a) return `no handle ${handle}`;
+    return a.live ? a : `handle ${handle} was deallocated`;
+  }
+
+  private badHolding(client: number, handle: number): string | null {
+    const a = this.liveAlloc(handle);
+    if (typeof a === 'string') return a;
+    return a.holders.has(client) ? null : `client ${client} does not hold handle ${handle}`;
+  }
+
+  private badOwner(client: number, handle: number): string | null {
+    const a = this.liveAlloc(handle);
+    if (typeof a === 'string') return a;
+    return a.owner === client ? null : `client ${client} does not own handle ${handle}`;
+  }
+
+  private badOffset(handle: number, offset: number, order: number): string | null {
+    const a = this.allocations.get(handle)!;
+    return Number.isInteger(offset) && offset >= 0 && offset + 2 ** order <= 2 ** a.fpage.order
+      ? null
+      : `pages ${offset}..${offset + 2 ** order - 1} lie outside handle ${handle} of ${2 ** a.fpage.order} pages`;
+  }
+
+  private badVaddr(vaddr: number, order: number): string | null {
+    if (!Number.isInteger(order) || order < 0 || order > this.config.clientSpaceOrder) return `order ${order} is outside 0..${this.config.clientSpaceOrder}`;
+    if (!Number.isInteger(vaddr) || vaddr < 0 || !isAligned(vaddr, order)) return `address ${vaddr} is not aligned to ${2 ** order} pages`;
+    return endOf({ base: vaddr, order }) <= 2 ** this.config.clientSpaceOrder ? null : `address ${vaddr} lies outside the client space of ${2 ** this.config.clientSpaceOrder} pages`;
+  }
+}
+
+const APPLIED: Outcome = { kind: 'applied' };
+const refused = (reason: string): Outcome => ({ kind: 'refused', reason });

@@ -1,0 +1,57 @@
+import { contains, framesOf, type Fpage, type MapNode, type TaskId } from '../model/index.ts';
+import type { WorldView } from '../model/index.ts';
+
+/**
+ * The entitlement ledger, derived from the world's allocations: who may map which frames.
+ * A client may map frames of a live allocation it holds, or frames it received by a mapping
+ * from such a holder. Pure.
+ */
+
+/** True when client `c` holds a live allocation containing all of `frames`. */
+export function holds(view: WorldView, c: number, frames: Fpage): boolean {
+  return view.allocations.liveMeeting(frames).some((a) => a.holders.has(c) && contains(a.fpage, frames));
+}
+
+/** True when `frames` lie inside some live allocation. */
+export function allocated(view: WorldView, frames: Fpage): boolean {
+  return view.allocations.liveMeeting(frames).some((a) => contains(a.fpage, frames));
+}
+
+/** Clients among `tasks` (in order). */
+export function clientsIn(view: WorldView, tasks: readonly TaskId[]): number[] {
+  const out: number[] = [];
+  for (const t of tasks) {
+    const c = view.clientOf(t);
+    if (c !== null) out.push(c);
+  }
+  return out;
+}
+
+/** Tasks a live node derives through, parent's first. */
+export function ancestryOf(view: WorldView, node: MapNode): TaskId[] {
+  const out: TaskId[] = [];
+  let p = node.parent;
+  while (p !== null) {
+    const up = view.kernel.db.get(p);
+    if (!up) break;
+    out.push(up.task);
+    p = up.parent;
+  }
+  return out;
+}
+
+/** True when the client mapping `frames` through `ancestry` may hold them: it or a client it derives from holds them. */
+export function entitled(view: WorldView, client: number, frames: Fpage, ancestry: readonly TaskId[]): boolean {
+  if (holds(view, client, frames)) return true;
+  return clientsIn(view, ancestry).some((c) => c !== client && view.isAlive(c) && holds(view, c, frames));
+}
+
+/** Live client nodes on `frames`. */
+export function clientNodesOn(view: WorldView, frames: Fpage): MapNode[] {
+  return view.kernel.db.onFrames(frames).filter((n) => view.clientOf(n.task) !== null);
+}
+
+export const describeNode = (view: WorldView, n: MapNode): string =>
+  `${n.task} maps frames ${n.frame}..${n.frame + 2 ** n.order - 1} at page ${n.vbase} (node ${n.id}, via ${ancestryOf(view, n).join(' <- ') || 'nothing'})`;
+
+export { framesOf };

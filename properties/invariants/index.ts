@@ -1,0 +1,11 @@
+/** The invariant registry: adding one is a new file and one line here. */
+import type { Invariant } from '../invariant.ts';
+import { mappingDatabase, refusedLeavesState } from './mappingDatabase.ts';
+import { noCrossTaskFlush } from './noCrossTaskFlush.ts';
+import { noExhaustion } from './noExhaustion.ts';
+import { noExtantAfterDealloc } from './noExtantAfterDealloc.ts';
+import { noForeignFrames } from './noForeignFrames.ts';
+
+export const INVARIANTS: readonly Invariant[] = [noExtantAfterDealloc, noForeignFrames, noCrossTaskFlush, noExhaustion, mappingDatabase, refusedLeavesState];
+
+export const invariantNamed = (name: string): Invariant | undefined => INVARIANTS.find((i) => i.name === name);

@@ -1,0 +1,30 @@
+import { checkStructureAfter } from '../../model/index.ts';
+import { HOLDS, violated, type Invariant } from '../invariant.ts';
+
+/** The kernel model's own structure rules, on what the step touched; a refused step must change nothing. */
+export const mappingDatabase: Invariant = {
+  name: 'structure.mapping-database',
+  property: 'structure',
+  statement: 'the mapping database stays a valid derivation forest (parents contain children, no cycles, rights never grow, no overlap, sigma0 covers memory once, indexes agree)',
+  premise: 'every step',
+  minNonVacuousShare: 1,
+  check(obs, after) {
+    const v = checkStructureAfter(after.kernel, obs.effects);
+    if (v.length > 0) return violated(`${v[0]!.rule}: ${v[0]!.message}`);
+    return HOLDS;
+  },
+};
+
+/** A refused command leaves the mapping database untouched (NOVA's rollback rule). */
+export const refusedLeavesState: Invariant = {
+  name: 'structure.refused-changes-nothing',
+  property: 'structure',
+  statement: 'a refused command leaves the mapping database unchanged',
+  premise: 'the command was refused',
+  minNonVacuousShare: 0.05,
+  check(obs) {
+    if (obs.outcome.kind !== 'refused') return { kind: 'vacuous' };
+    const changed = obs.effects.some((e) => e.created.length + e.removed.length + e.changed.length > 0);
+    return changed ? violated(`command was refused (${obs.outcome.reason}) yet the kernel changed`) : HOLDS;
+  },
+};

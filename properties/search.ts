@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../model/index.ts';
+import { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
+import type { Invariant } from './invariant.ts';
+import { minimize } from './minimize.ts';
+import { cellSeed } from './seed.ts';
+import { emptyStats, RunCounter, type CellStats } from './stats.ts';
+import { judge, runCommands, type Scenario, type Violation } from './trace.ts';
+
+/** Search budget and knobs for one cell. */
+export interface SearchOptions {
+  readonly runs: number;
+  readonly maxCommands: number;
+  readonly seed: number;
+  /** Stops the search after this many milliseconds (makes results depend on speed; off by default). */
+  readonly timeLimitMs?: number;
+  readonly weights?: CommandWeights;
+  /** Called after each search run, for progress displays. */
+  readonly onRun?: (runsDone: number) => void;
+  /** Polled between runs; true stops the search early (interrupts). */
+  readonly shouldStop?: () => boolean;
+}
+
+export const DEFAULT_SEARCH: Pick<SearchOptions, 'runs' | 'maxCommands' | 'seed'> = { runs: 300, maxCommands: 60, seed: 42 };
+
+/** A violation found by search and shrunk to a 1-minimal command list. */
+export interface Finding {
+  readonly design: string;
+  readonly profile: ProfileName;
+  readonly config: WorldConfig;
+  /** The invariants checked, in order; replay checks the same. */
+  readonly checked: readonly string[];
+  readonly violation: Violation;
+  readonly commands: readonly Command[];
+  readonly provenance: { readonly seed: number; readonly path: string; readonly runsToFind: number; readonly shrinks: number; readonly foundLength: number };
+}
+
+export interface CellResult {
+  readonly design: string;
+  readonly profile: ProfileName;
+  readonly findings: readonly Finding[];
+  readonly stats: CellStats;
+  readonly interrupted: boolean;
+}
+
+class ViolationFound extends Error {
+  constructor(readonly violation: Violation) {
+    super(`${violation.invariant} at step ${violation.step}: ${violation.message}`);
+  }
+}
+
+/**
+ * Searches one design on one kernel profile: fast-check generates command sequences, every
+ * invariant is checked after every step, each failure is shrunk by fast-check and then made
+ * 1-minimal. After a failure the violated invariant leaves the active set and the search goes
+ * on with the remaining budget, so one cell can report several violations.
+ */
+export function searchCell(design: Design, profile: ProfileName, config: WorldConfig, invariants: readonly Invariant[], opts: SearchOptions): CellResult {
+  const scenario: Scenario = { config, design, profile };
+  const stats = emptyStats(invariants);
+  const findings: Finding[] = [];
+  let active = [...invariants];
+  let runsLeft = opts.runs;
+  let interrupted = false;
+  const anyCommand = intentArbitrary(config, profile, opts.weights ?? DEFAULT_WEIGHTS).map((i) => new StepCommand(i));
+  for (let round = 0; runsLeft > 0 && active.length > 0 && !interrupted; round++) {
+    let counting = true;
+    let runsDone = 0;
+    const checked = active;
+    const property = fc.property(fc.commands([anyCommand], { maxCommands: opts.maxCommands, size: 'max' }), (cmds) => {
+      if (counting && opts.shouldStop?.()) {
+        interrupted = true;
+        return true;
+      }
+      const runner = new Runner(scenario, checked, counting ? new RunCounter(stats) : null);
+      try {
+        fc.modelRun(() => ({ model: runner, real: runner }), cmds);
+      } catch (e) {
+        if (!(e instanceof ViolationFound)) throw e;
+        counting = false;
+        throw e;
+      } finally {
+        if (runner.counter) {
+          runner.counter.finish(runner.world);
+          opts.onRun?.(stats.runs);
+          runsDone++;
+        }
+      }
+    });
+    const seed = cellSeed(opts.seed, design.name, profile, round);
+    const result = fc.check(property, { seed, numRuns: runsLeft, ...(opts.timeLimitMs ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}) });
+    runsLeft -= Math.max(runsDone, 1);
+    if (!result.failed || !result.counterexample) break;
+    const shrunk = concrete(scenario, checked, [...result.counterexample[0]].map((c) => unwrap(c).intent));
+    const first = runCommands(scenario, shrunk, checked).violation;
+    if (!first) throw new Error(`search for ${design.name} on ${profile}: fast-check's counterexample did not replay (seed ${seed})`);
+    const min = minimize(scenario, shrunk, checked, first.invariant);
+    findings.push({
+      design: design.name,
+      profile,
+      config,
+      checked: checked.map((i) => i.name),
+      violation: min.violation,
+      commands: min.commands,
+      provenance: { seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
+    });
+    active = active.filter((i) => i.name !== first.invariant);
+  }
+  return { design: design.name, profile, findings, stats, interrupted };
+}
+
+/** The system under test for fast-check's model run: a world whose every step is judged by the invariants. */
+class Runner {
+  readonly world: World;
+  private step = 0;
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly invariants: readonly Invariant[],
+    readonly counter: RunCounter | null,
+  ) {
+    this.world = new World(scenario.config, scenario.design, scenario.profile);
+  }
+
+  /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it. */
+  resolve(intent: Intent): Command | null {
+    const c = resolveIntent(intent, this.world);
+    return c && this.world.refusal(c) === null ? c : null;
+  }
+
+  readonly log: Command[] = [];
+
+  apply(command: Command): void {
+    this.log.push(command);
+    const obs = this.world.step(command);
+    const verdicts = judge(this.invariants, obs, this.world);
+    this.counter?.step({ obs, verdicts }, this.world);
+    const bad = verdicts.find((v) => v.kind === 'violated');
+    if (bad) throw new ViolationFound({ invariant: bad.invariant, step: this.step, message: bad.message! });
+    this.step++;
+  }
+}
+
+/** fast-check's model-based command: a thin wrapper over one plain-data world command. */
+class StepCommand implements fc.Command<Runner, Runner> {
+  constructor(readonly intent: Intent) {}
+  /** Intents that fit nothing, and commands the world would refuse outright, are skipped: they cannot change anything. */
+  check(m: Readonly<Runner>): boolean {
+    return m.resolve(this.intent) !== null;
+  }
+  run(_model: Runner, real: Runner): void {
+    real.apply(real.resolve(this.intent)!);
+  }
+  toString(): string {
+    return JSON.stringify(this.intent);
+  }
+}
+
+/** The concrete commands a list of intents resolves to, up to and including the first violation. */
+function concrete(scenario: Scenario, invariants: readonly Invariant[], intents: readonly Intent[]): Command[] {
+  const runner = new Runner(scenario, invariants, null);
+  try {
+    for (const i of intents) {
+      const c = runner.resolve(i);
+      if (c) runner.apply(c);
+    }
+  } catch (e) {
+    if (!(e instanceof ViolationFound)) throw e;
+  }
+  return runner.log;
+}
+
+/** fast-check hands back its own wrappers around our commands. */
+const unwrap = (c: unknown): StepCommand => ((c as { cmd?: StepCommand }).cmd ?? (c as StepCommand));

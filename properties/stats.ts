@@ -1,0 +1,109 @@
+import { COMMAND_KINDS, KERNEL_BRANCHES, PHYSMEM, SIGMA0, type CommandKind, type KernelBranch, type World } from '../model/index.ts';
+import type { Invariant } from './invariant.ts';
+import type { TraceStep } from './trace.ts';
+
+/** A distribution of small counts: exact values up to 8, then power-of-two buckets (`16` holds 9..16). */
+export type Histogram = Record<string, number>;
+
+export const bucketOf = (v: number): string => (v <= 8 ? String(v) : String(2 ** Math.ceil(Math.log2(v))));
+
+export function addTo(h: Histogram, v: number): void {
+  const b = bucketOf(v);
+  h[b] = (h[b] ?? 0) + 1;
+}
+
+export interface InvariantCounts {
+  holds: number;
+  vacuous: number;
+  violated: number;
+  /** Runs in which the invariant was checked non-vacuously at least once. */
+  runsNonVacuous: number;
+}
+
+export interface CommandCounts {
+  generated: number;
+  applied: number;
+  refused: number;
+  exhausted: number;
+}
+
+/** What a search of one design x profile cell exercised. Counts only search runs, never shrinking. */
+export interface CellStats {
+  runs: number;
+  steps: number;
+  invariants: Record<string, InvariantCounts>;
+  commands: Record<CommandKind, CommandCounts>;
+  /** Refusal reasons with numbers masked, so alike reasons count together. */
+  refusals: Record<string, number>;
+  branches: Record<KernelBranch, number>;
+  cost: {
+    /** Mappings removed per step from clients that did not act. */
+    collateral: Histogram;
+    refaults: number;
+    kernelCalls: Histogram;
+    /** Mapping-database size at the end of each run. */
+    nodes: Histogram;
+    /** Pages mapped in proxy tasks at the end of each run. */
+    proxyPages: Histogram;
+  };
+}
+
+export function emptyStats(invariants: readonly Invariant[]): CellStats {
+  return {
+    runs: 0,
+    steps: 0,
+    invariants: Object.fromEntries(invariants.map((i) => [i.name, { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }])),
+    commands: Object.fromEntries(COMMAND_KINDS.map((k) => [k, { generated: 0, applied: 0, refused: 0, exhausted: 0 }])) as Record<CommandKind, CommandCounts>,
+    refusals: {},
+    branches: Object.fromEntries(KERNEL_BRANCHES.map((b) => [b, 0])) as Record<KernelBranch, number>,
+    cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} },
+  };
+}
+
+/** Counts one run's steps into `stats`; call `finish` when the run ends. */
+export class RunCounter {
+  private readonly nonVacuous = new Set<string>();
+
+  constructor(private readonly stats: CellStats) {}
+
+  step(s: TraceStep, world: World): void {
+    const st = this.stats;
+    st.steps++;
+    const c = st.commands[s.obs.command.kind];
+    c.generated++;
+    const o = s.obs.outcome;
+    if (o.kind === 'applied') c.applied++;
+    else if (o.kind === 'exhausted') c.exhausted++;
+    else {
+      c.refused++;
+      const reason = `${s.obs.command.kind}: ${o.reason.replace(/\d+/g, 'N')}`;
+      st.refusals[reason] = (st.refusals[reason] ?? 0) + 1;
+    }
+    for (const v of s.verdicts) {
+      const counts = st.invariants[v.invariant]!;
+      counts[v.kind]++;
+      if (v.kind !== 'vacuous') this.nonVacuous.add(v.invariant);
+    }
+    let collateral = 0;
+    for (const e of s.obs.effects) {
+      for (const b of e.branches) st.branches[b]++;
+      for (const l of e.lost) {
+        const c = world.clientOf(l.task);
+        if (c !== null && !s.obs.actors.includes(c)) collateral++;
+      }
+    }
+    addTo(st.cost.collateral, collateral);
+    addTo(st.cost.kernelCalls, s.obs.effects.length);
+    if (s.obs.refault) st.cost.refaults++;
+  }
+
+  finish(world: World): void {
+    const st = this.stats;
+    st.runs++;
+    for (const name of this.nonVacuous) st.invariants[name]!.runsNonVacuous++;
+    addTo(st.cost.nodes, world.kernel.db.size);
+    let proxyPages = 0;
+    for (const n of world.kernel.db.all()) if (n.task !== SIGMA0 && n.task !== PHYSMEM && world.clientOf(n.task) === null) proxyPages += 2 ** n.order;
+    addTo(st.cost.proxyPages, proxyPages);
+  }
+}
