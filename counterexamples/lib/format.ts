@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { DESIGNS, MAX_ORDER, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES } from '../../model/index.ts';
+
+/** The counterexample file format's version; files of a newer version are refused. */
+export const FORMAT_VERSION = 1;
+export const FORMAT_NAME = 'fpcheck-counterexample';
+/** Files larger than this are refused before parsing. */
+export const MAX_FILE_BYTES = 1_000_000;
+
+const count = (max: number) => z.number().int().min(0).max(max);
+const page = count(2 ** MAX_ORDER);
+const order = count(MAX_ORDER);
+const client = count(63);
+const kernel = z.strictObject({ partial: z.array(z.enum(PARTIAL_CHOICES as [string, ...string[]])).max(64).optional(), overmap: z.array(z.enum(OVERMAP_CHOICES as [string, ...string[]])).max(64).optional() }).optional();
+
+const command = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('alloc'), client, order, kernel }),
+  z.strictObject({ kind: z.literal('request'), client, handle: count(1_000_000), offset: page, order, vaddr: page, kernel }),
+  z.strictObject({ kind: z.literal('share'), client, handle: count(1_000_000), other: client, kernel }),
+  z.strictObject({ kind: z.literal('release'), client, handle: count(1_000_000), kernel }),
+  z.strictObject({ kind: z.literal('dealloc'), client, handle: count(1_000_000), kernel }),
+  z.strictObject({ kind: z.literal('map'), client, vaddr: page, order, other: client, toVaddr: page, kernel }),
+  z.strictObject({ kind: z.literal('unmap'), client, vaddr: page, order, flush: z.boolean(), kernel }),
+  z.strictObject({ kind: z.literal('touch'), client, vaddr: page, kernel }),
+  z.strictObject({ kind: z.literal('exit'), client, kernel }),
+]);
+
+export const configSchema = z.strictObject({
+  memoryPages: z.number().int().min(1).max(2 ** 24),
+  clients: z.number().int().min(1).max(64),
+  quota: z.number().int().min(1).max(2 ** 24),
+  clientSpaceOrder: order,
+  proxySpaceOrder: order,
+  maxOrder: order,
+});
+
+/** The schema of one counterexample file. */
+export const counterexampleSchema = z.strictObject({
+  format: z.literal(FORMAT_NAME),
+  version: z.literal(FORMAT_VERSION),
+  design: z.enum(DESIGNS.map((d) => d.name) as [string, ...string[]]),
+  profile: z.enum(PROFILE_NAMES),
+  config: configSchema,
+  invariant: z.string().max(200),
+  checked: z.array(z.string().max(200)).min(1).max(64),
+  step: z.number().int().min(0).max(100_000),
+  message: z.string().max(10_000),
+  commands: z.array(command).min(1).max(100_000),
+  provenance: z.strictObject({
+    fpcheck: z.string().max(50),
+    seed: z.number().int(),
+    path: z.string().max(100_000),
+    runsToFind: z.number().int().min(0),
+    shrinks: z.number().int().min(0),
+    foundLength: z.number().int().min(0),
+  }),
+});
+
+export type CounterexampleFile = z.infer<typeof counterexampleSchema>;

@@ -1,0 +1,116 @@
+import { mkdirSync, openSync, closeSync, fsyncSync, readFileSync, renameSync, statSync, writeSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ZodType } from 'zod';
+import type { Finding } from '../../properties/index.ts';
+import { fnv1a } from '../../properties/seed.ts';
+import { BadFileError } from './errors.ts';
+import { counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, type CounterexampleFile } from './format.ts';
+
+/** Writes `text` to `path` so that a reader sees the old file or the whole new one, never a torn one. */
+export function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** The file's content for a finding. Pure: equal findings give byte-equal files. */
+export function toFile(f: Finding, version: string): CounterexampleFile {
+  return {
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    design: f.design,
+    profile: f.profile,
+    config: { ...f.config },
+    invariant: f.violation.invariant,
+    checked: [...f.checked],
+    step: f.violation.step,
+    message: f.violation.message,
+    commands: f.commands.map((c) => ({ ...c })) as CounterexampleFile['commands'],
+    provenance: { fpcheck: version, ...f.provenance },
+  };
+}
+
+/** `design.profile.invariant.hash.json`: the hash covers the commands and configuration, so different findings never share a name. */
+export function fileNameFor(c: CounterexampleFile): string {
+  const hash = fnv1a(JSON.stringify([c.config, c.commands, c.invariant])).toString(16).padStart(8, '0');
+  return `${c.design}.${c.profile}.${c.invariant}.${hash}.json`;
+}
+
+export const serialize = (c: CounterexampleFile): string => `${JSON.stringify(c, null, 2)}\n`;
+
+/** Saves a finding under `dir`; returns the path. Saving the same finding twice writes the same bytes to the same file. */
+export function saveFinding(dir: string, f: Finding, version: string): string {
+  const file = toFile(f, version);
+  const path = join(dir, fileNameFor(file));
+  writeAtomic(path, serialize(file));
+  return path;
+}
+
+/** Reads and validates untrusted JSON against a schema; every problem becomes a BadFileError naming file, field and value. */
+export function readValidated<T>(path: string, schema: ZodType<T>, what: { format: string; version: number }): T {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new BadFileError(path, '', 'cannot be read (no such file?)');
+  }
+  if (size > MAX_FILE_BYTES) throw new BadFileError(path, '', `is ${size} bytes, over the limit of ${MAX_FILE_BYTES}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new BadFileError(path, '', `is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const o = data as Record<string, unknown>;
+    if (o.format !== undefined && o.format !== what.format) throw new BadFileError(path, 'format', `expected "${what.format}", got ${show(o.format)}`);
+    if (typeof o.version === 'number' && o.version > what.version) {
+      throw new BadFileError(path, 'version', `format version ${o.version} is newer than this fpcheck reads (${what.version}); upgrade fpcheck`);
+    }
+    if (typeof o.version === 'number' && o.version < what.version) throw new BadFileError(path, 'version', `format version ${o.version} is no longer read; re-record it with fpcheck run`);
+  }
+  const r = schema.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    throw new BadFileError(path, field || '(top level)', `${issue.message}; value: ${show(valueAt(data, issue.path))}`);
+  }
+  return r.data;
+}
+
+export function loadCounterexample(path: string): CounterexampleFile {
+  return readValidated(path, counterexampleSchema, { format: FORMAT_NAME, version: FORMAT_VERSION });
+}
+
+/** The counterexample files in `dir`, sorted. */
+export function listCounterexamples(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, k)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+function show(v: unknown): string {
+  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

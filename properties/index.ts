@@ -1,0 +1,11 @@
+/** fpcheck's properties: invariants, the search over a design and kernel profile, and minimal counterexamples. */
+export * from './invariant.ts';
+export { INVARIANTS, invariantNamed } from './invariants/index.ts';
+export * from './entitlement.ts';
+export { runCommands, judge, type Scenario, type Violation, type TraceStep } from './trace.ts';
+export { minimize } from './minimize.ts';
+export { searchCell, DEFAULT_SEARCH, type SearchOptions, type Finding, type CellResult } from './search.ts';
+export { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
+export * from './stats.ts';
+export { cellSeed, fnv1a } from './seed.ts';
+export { check, cellsOf, type CheckOptions, type CheckResult } from './check.ts';

@@ -1,0 +1,4 @@
+/** Run records and the coverage reports built from them. */
+export * from './lib/verdicts.ts';
+export * from './lib/record.ts';
+export * from './lib/coverage.ts';

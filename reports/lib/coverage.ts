@@ -1,0 +1,54 @@
+import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
+import { INVARIANTS, PROPERTIES } from '../../properties/index.ts';
+import type { RunRecord } from './record.ts';
+import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
+
+export const COVERAGE_FORMAT = 'fpcheck-coverage';
+export const COVERAGE_VERSION = 1;
+
+/** The machine-readable coverage report: verdicts and every count, taken straight from the run record. Pure. */
+export function coverageJson(run: RunRecord) {
+  return {
+    format: COVERAGE_FORMAT,
+    version: COVERAGE_VERSION,
+    fpcheck: run.fpcheck,
+    seed: run.seed,
+    runs: run.runs,
+    maxCommands: run.maxCommands,
+    config: run.config,
+    interrupted: run.interrupted,
+    invariants: INVARIANTS.map((i) => ({ name: i.name, property: i.property, statement: i.statement, premise: i.premise, minNonVacuousShare: i.minNonVacuousShare })),
+    cells: run.cells.map((c) => ({
+      design: c.design,
+      profile: c.profile,
+      verdicts: Object.fromEntries(PROPERTIES.map((p) => [p, verdictOf(c, p)])) as Record<string, CellVerdict>,
+      findings: c.findings,
+      runs: c.stats.runs,
+      steps: c.stats.steps,
+      invariants: c.stats.invariants,
+      commands: c.stats.commands,
+      refusals: c.stats.refusals,
+      branches: c.stats.branches,
+      cost: c.stats.cost,
+    })),
+  };
+}
+
+const pct = (k: number, n: number): string => (n === 0 ? '-' : `${Math.round((100 * k) / n)}%`);
+
+/** The Markdown report, for a pull-request comment. Pure. */
+export function coverageMarkdown(run: RunRecord): string {
+  const lines: string[] = [];
+  lines.push(`# fpcheck coverage (seed ${run.seed}, ${run.runs} runs x up to ${run.maxCommands} commands per cell)${run.interrupted ? ' - INTERRUPTED' : ''}`, '');
+  lines.push('## Verdicts', '', `| design | profile | ${PROPERTIES.join(' | ')} |`, `|---|---|${PROPERTIES.map(() => '---').join('|')}|`);
+  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
+  lines.push('', '## Non-vacuous share of runs per invariant', '', `| design | profile | ${INVARIANTS.map((i) => i.name).join(' | ')} |`, `|---|---|${INVARIANTS.map(() => '---').join('|')}|`);
+  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${INVARIANTS.map((i) => pct(c.stats.invariants[i.name]?.runsNonVacuous ?? 0, c.stats.runs)).join(' | ')} |`);
+  lines.push('', '## Commands applied (of generated)', '', `| design | profile | ${COMMAND_KINDS.join(' | ')} |`, `|---|---|${COMMAND_KINDS.map(() => '---').join('|')}|`);
+  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${COMMAND_KINDS.map((k) => `${c.stats.commands[k]?.applied ?? 0}/${c.stats.commands[k]?.generated ?? 0}`).join(' | ')} |`);
+  lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
+  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);
+  lines.push('', '## Counterexamples', '');
+  for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps: ${f.message} (\`${f.file}\`)`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,68 @@
+import { match } from 'ts-pattern';
+import { INVARIANTS, PROPERTIES, type CellStats, type Property } from '../../properties/index.ts';
+
+/** One counterexample as the run record keeps it. */
+export interface RecordedFinding {
+  readonly invariant: string;
+  readonly step: number;
+  readonly length: number;
+  readonly message: string;
+  readonly file: string;
+}
+
+export interface RecordedCell {
+  readonly design: string;
+  readonly profile: string;
+  readonly findings: readonly RecordedFinding[];
+  readonly stats: CellStats;
+  readonly interrupted: boolean;
+}
+
+/** The verdict of one property in one design x profile cell. */
+export type CellVerdict =
+  | { readonly kind: 'violated'; readonly finding: RecordedFinding }
+  | { readonly kind: 'holds'; readonly nonVacuousChecks: number; readonly runs: number }
+  /** No counterexample, but the invariant was too rarely put to the test to call it holding. */
+  | { readonly kind: 'insufficient-evidence'; readonly invariant: string; readonly share: number; readonly lowerBound: number; readonly required: number };
+
+/** Lower end of the 95% Wilson score interval for `k` successes in `n` trials. Pure. */
+export function wilsonLower(k: number, n: number, z = 1.96): number {
+  if (n === 0) return 0;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = p + (z * z) / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return Math.max(0, (centre - margin) / d);
+}
+
+/**
+ * Judges one property of one cell: violated if any of its invariants was; otherwise holds only
+ * if every invariant met its coverage requirement with 95% confidence (QuickCheck's
+ * `checkCoverage` idea), else insufficient evidence.
+ */
+export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
+  const invs = INVARIANTS.filter((i) => i.property === property);
+  const f = cell.findings.find((x) => invs.some((i) => i.name === x.invariant));
+  if (f) return { kind: 'violated', finding: f };
+  let checks = 0;
+  for (const inv of invs) {
+    const c = cell.stats.invariants[inv.name];
+    if (!c) continue;
+    checks += c.holds;
+    const lower = wilsonLower(c.runsNonVacuous, cell.stats.runs);
+    if (inv.minNonVacuousShare > 0 && lower < inv.minNonVacuousShare) {
+      return { kind: 'insufficient-evidence', invariant: inv.name, share: cell.stats.runs ? c.runsNonVacuous / cell.stats.runs : 0, lowerBound: lower, required: inv.minNonVacuousShare };
+    }
+  }
+  return { kind: 'holds', nonVacuousChecks: checks, runs: cell.stats.runs };
+}
+
+/** Short text of a verdict for the terminal matrix. */
+export const showVerdict = (v: CellVerdict): string =>
+  match(v)
+    .with({ kind: 'violated' }, (x) => `VIOLATED (${x.finding.length} steps)`)
+    .with({ kind: 'holds' }, (x) => `holds (${x.nonVacuousChecks})`)
+    .with({ kind: 'insufficient-evidence' }, (x) => `thin (${Math.round(x.share * 100)}%<${Math.round(x.required * 100)}%)`)
+    .exhaustive();
+
+export { PROPERTIES };
