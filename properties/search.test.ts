@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_CONFIG, designNamed } from '../model/index.ts';
+import { check } from './check.ts';
+import { INVARIANTS } from './invariants/index.ts';
+import { searchCell } from './search.ts';
+
+describe('the search', () => {
+  test('finds, by itself, a safety violation of direct-exact on x2 and shrinks it to a few steps', () => {
+    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 300, maxCommands: 60, seed: 7 });
+    const safety = r.findings.find((f) => f.violation.invariant.startsWith('safety.'));
+    expect(safety).toBeDefined();
+    expect(safety!.commands.length).toBeLessThanOrEqual(safety!.provenance.foundLength);
+  });
+
+  test('finds nothing against per-task-proxy, and says how often each invariant was really checked', () => {
+    const r = searchCell(designNamed('per-task-proxy')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 150, maxCommands: 60, seed: 7 });
+    expect(r.findings).toEqual([]);
+    expect(r.stats.runs).toBe(150);
+    expect(r.stats.invariants['safety.no-extant-after-dealloc']!.holds).toBeGreaterThan(0);
+  });
+
+  test('gives identical findings for the same seed', () => {
+    const opts = { designs: ['direct-exact', 'shared-proxy'], profiles: ['x2' as const], runs: 150, seed: 3 };
+    const strip = (r: ReturnType<typeof check>) => r.cells.map((c) => ({ findings: c.findings, stats: c.stats }));
+    expect(strip(check(opts))).toEqual(strip(check(opts)));
+  });
+
+  test('with no dealloc, release or exit generated, safety cannot be put to the test', () => {
+    const r = searchCell(designNamed('direct-exact')!, 'split', DEFAULT_CONFIG, INVARIANTS, {
+      runs: 100,
+      maxCommands: 40,
+      seed: 1,
+      weights: { alloc: 5, request: 12, share: 5, release: 0, dealloc: 0, map: 4, unmap: 2, touch: 4, exit: 0 },
+    });
+    expect(r.stats.invariants['safety.no-extant-after-dealloc']!.runsNonVacuous).toBe(0);
+    expect(r.stats.commands.dealloc.generated).toBe(0);
+  });
+});
