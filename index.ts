@@ -7,4 +7,4 @@
  */
 export { check, cellsOf, type CheckOptions, type CheckResult, INVARIANTS, type Invariant, type Finding, type CellResult } from './properties/index.ts';
 export { replayCounterexample, replayFile, loadCounterexample, describeStatus, type ReplayResult, type ReplayStatus, BadFileError } from './counterexamples/index.ts';
-export { DESIGNS, DEFAULT_CONFIG, PROFILE_NAMES, type Design, type Server, type ServerContext, type MapRequest, type WorldConfig, type ProfileName, mapFromPhysmem, ProxySpace } from './model/index.ts';
+export { DESIGNS, DEFAULT_CONFIG, PROFILE_NAMES, type Design, type Server, type ServerContext, type MapRequest, type WorldConfig, type ProfileName, mapFromPhysmem, serveFromPhysmem, ProxySpace } from './model/index.ts';

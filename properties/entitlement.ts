@@ -1,4 +1,4 @@
-import { contains, framesOf, type Fpage, type MapNode, type TaskId } from '../model/index.ts';
+import { contains, type Fpage, type MapNode, type TaskId } from '../model/index.ts';
 import type { WorldView } from '../model/index.ts';
 
 /**
@@ -54,4 +54,3 @@ export function clientNodesOn(view: WorldView, frames: Fpage): MapNode[] {
 export const describeNode = (view: WorldView, n: MapNode): string =>
   `${n.task} maps frames ${n.frame}..${n.frame + 2 ** n.order - 1} at page ${n.vbase} (node ${n.id}, via ${ancestryOf(view, n).join(' <- ') || 'nothing'})`;
 
-export { framesOf };

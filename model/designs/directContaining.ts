@@ -1,7 +1,7 @@
 import { virtualOf } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
 import type { Design, ServerContext } from './design.ts';
-import { mapFromPhysmem } from './pieces.ts';
+import { serveFromPhysmem } from './pieces.ts';
 
 /** Unmaps each whole fpage physmem holds around the allocation: never partial, but it takes every neighbour's mappings too. */
 function unmapContaining(ctx: ServerContext, alloc: Allocation): void {
@@ -13,10 +13,7 @@ export const directContaining: Design = {
   summary: 'maps from physmem\'s own fpages; revokes by unmapping the whole containing fpage physmem holds',
   supports: () => true,
   start: (ctx) => ({
-    serve: (req) => {
-      mapFromPhysmem(ctx, req);
-      return null;
-    },
+    serve: serveFromPhysmem(ctx),
     revoke: (_client, alloc) => unmapContaining(ctx, alloc),
     free: (alloc) => unmapContaining(ctx, alloc),
   }),

@@ -1,5 +1,5 @@
 import type { Design } from './design.ts';
-import { mapFromPhysmem } from './pieces.ts';
+import { serveFromPhysmem } from './pieces.ts';
 
 /** physmem maps from its own large fpages and revokes by unmapping exactly the allocation's pages: a partial unmap of its big node. */
 export const directExact: Design = {
@@ -7,10 +7,7 @@ export const directExact: Design = {
   summary: 'maps from physmem\'s own fpages; revokes by unmapping exactly the allocation (a partial unmap)',
   supports: () => true,
   start: (ctx) => ({
-    serve: (req) => {
-      mapFromPhysmem(ctx, req);
-      return null;
-    },
+    serve: serveFromPhysmem(ctx),
     revoke: (_client, alloc) => void ctx.kernel.unmap(ctx.physmem, alloc.fpage, false),
     free: (alloc) => void ctx.kernel.unmap(ctx.physmem, alloc.fpage, false),
   }),

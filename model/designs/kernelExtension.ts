@@ -1,5 +1,5 @@
 import type { Design } from './design.ts';
-import { mapFromPhysmem } from './pieces.ts';
+import { serveFromPhysmem } from './pieces.ts';
 
 /** The mail's wish: physmem maps directly and revokes per task with the extended kernel's `unmapIn`. */
 export const kernelExtension: Design = {
@@ -7,10 +7,7 @@ export const kernelExtension: Design = {
   summary: 'maps from physmem\'s own fpages; revokes one client\'s mappings with unmapIn (extended kernel only)',
   supports: (profile) => profile === 'extended',
   start: (ctx) => ({
-    serve: (req) => {
-      mapFromPhysmem(ctx, req);
-      return null;
-    },
+    serve: serveFromPhysmem(ctx),
     revoke: (client, alloc) => void ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(client)),
     free: (alloc) => {
       for (let i = 0; i < ctx.config.clients; i++) ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(i));

@@ -1,4 +1,5 @@
-import { allocated, ancestryOf, clientNodesOn, describeNode, entitled, framesOf } from '../entitlement.ts';
+import { framesOf } from '../../model/index.ts';
+import { allocated, ancestryOf, clientNodesOn, describeNode, entitled } from '../entitlement.ts';
 import { HOLDS, VACUOUS, violated, type Invariant } from '../invariant.ts';
 
 /** Every client mapping of allocated frames belongs to a holder or derives from one. */

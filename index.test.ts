@@ -1,0 +1,29 @@
+import { expect, test } from 'vitest';
+import { check, serveFromPhysmem, type Design } from './index.ts';
+
+// The README's example, kept honest: a user-defined design checked through the library API.
+const myDesign: Design = {
+  name: 'my-design',
+  summary: 'maps directly, revokes with unmapIn',
+  supports: (profile) => profile === 'extended',
+  start: (ctx) => ({
+    serve: serveFromPhysmem(ctx),
+    revoke: (client, alloc) => void ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(client)),
+    free: (alloc) => {
+      for (let i = 0; i < ctx.config.clients; i++) ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(i));
+    },
+  }),
+};
+
+test('a design of ones own is checked through the library API', () => {
+  const result = check({ designs: [myDesign], profiles: ['extended', 'x2'], runs: 100 });
+  expect(result.cells.map((c) => c.profile)).toEqual(['extended']);
+  expect(result.cells.flatMap((c) => c.findings.map((f) => f.violation))).toEqual([]);
+  expect(result.cells[0]!.stats.runs).toBe(100);
+});
+
+test('a design that forgets to revoke is caught through the same API', () => {
+  const forgetful: Design = { ...myDesign, name: 'forgetful', start: (ctx) => ({ ...myDesign.start(ctx), free: () => undefined }) };
+  const result = check({ designs: [forgetful], profiles: ['extended'], runs: 200 });
+  expect(result.cells[0]!.findings.map((f) => f.violation.invariant)).toContain('safety.no-extant-after-dealloc');
+});
