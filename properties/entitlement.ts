@@ -28,17 +28,7 @@ export function clientsIn(view: WorldView, tasks: readonly TaskId[]): number[] {
 }
 
 /** Tasks a live node derives through, parent's first. */
-export function ancestryOf(view: WorldView, node: MapNode): TaskId[] {
-  const out: TaskId[] = [];
-  let p = node.parent;
-  while (p !== null) {
-    const up = view.kernel.db.get(p);
-    if (!up) break;
-    out.push(up.task);
-    p = up.parent;
-  }
-  return out;
-}
+export const ancestryOf = (view: WorldView, node: MapNode): TaskId[] => view.kernel.db.ancestry(node);
 
 /** True when the client mapping `frames` through `ancestry` may hold them: it or a client it derives from holds them. */
 export function entitled(view: WorldView, client: number, frames: Fpage, ancestry: readonly TaskId[]): boolean {

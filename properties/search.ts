@@ -142,13 +142,17 @@ class Runner {
 
 /** fast-check's model-based command: a thin wrapper over one plain-data world command. */
 class StepCommand implements fc.Command<Runner, Runner> {
+  /** What `check` resolved; fast-check calls `run` right after `check` on the same state, so it is reused. */
+  private resolved: Command | null = null;
   constructor(readonly intent: Intent) {}
   /** Intents that fit nothing, and commands the world would refuse outright, are skipped: they cannot change anything. */
   check(m: Readonly<Runner>): boolean {
-    return m.resolve(this.intent) !== null;
+    this.resolved = m.resolve(this.intent);
+    return this.resolved !== null;
   }
   run(_model: Runner, real: Runner): void {
-    real.apply(real.resolve(this.intent)!);
+    real.apply(this.resolved ?? real.resolve(this.intent)!);
+    this.resolved = null;
   }
   toString(): string {
     return JSON.stringify(this.intent);

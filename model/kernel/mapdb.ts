@@ -67,10 +67,6 @@ export class MappingDatabase {
     return this.spaces.get(task)?.topLevel;
   }
 
-  tasks(): IterableIterator<TaskId> {
-    return this.spaces.keys();
-  }
-
   get(id: number): MapNode | undefined {
     return this.nodes.get(id);
   }
@@ -81,6 +77,18 @@ export class MappingDatabase {
 
   all(): IterableIterator<MapNode> {
     return this.nodes.values();
+  }
+
+  /** Tasks `node` derives through: its parent's task first, the sigma0 root's last. */
+  ancestry(node: MapNode): TaskId[] {
+    const out: TaskId[] = [];
+    for (let p = node.parent; p !== null; ) {
+      const up = this.nodes.get(p);
+      if (!up) break;
+      out.push(up.task);
+      p = up.parent;
+    }
+    return out;
   }
 
   children(id: number): ReadonlySet<number> {

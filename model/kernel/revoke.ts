@@ -12,19 +12,6 @@ export class Revoker {
     private readonly effect: KernelEffect,
   ) {}
 
-  /** Tasks the node derives through: its parent's task first, the sigma0 root's last. */
-  ancestry(node: MapNode): TaskId[] {
-    const out: TaskId[] = [];
-    let p = node.parent;
-    while (p !== null) {
-      const up = this.db.get(p);
-      if (!up) break;
-      out.push(up.task);
-      p = up.parent;
-    }
-    return out;
-  }
-
   /** True when `id` derives (strictly) from `ancestor`. */
   derivesFrom(id: number, ancestor: number): boolean {
     let p = this.db.get(id)?.parent ?? null;
@@ -40,7 +27,7 @@ export class Revoker {
     const top = this.db.get(id);
     if (!top || (top.task === SIGMA0 && top.parent === null)) return;
     const order: Array<{ node: MapNode; ancestry: TaskId[] }> = [];
-    const stack = [{ node: top, ancestry: this.ancestry(top) }];
+    const stack = [{ node: top, ancestry: this.db.ancestry(top) }];
     while (stack.length > 0) {
       const item = stack.pop()!;
       order.push(item);
@@ -111,7 +98,7 @@ export class Revoker {
         this.effect.changed.push(this.db.update(child.id, { parent: pieceHolding(pieces, f).id }));
       } else this.split(child, cov, pieces, cause);
     }
-    const ancestry = this.ancestry(node);
+    const ancestry = this.db.ancestry(node);
     this.effect.removed.push({ node, ancestry, cause: 'split' });
     this.effect.lost.push({
       task: node.task,

@@ -1,5 +1,5 @@
 import { AlignedIndex } from '../kernel/alignedIndex.ts';
-import { endOf, type Fpage } from '../kernel/index.ts';
+import type { Fpage } from '../kernel/index.ts';
 
 /** One allocation: `2^order` contiguous pages at `base`, owned by one client and held by some. */
 export interface Allocation {
@@ -84,6 +84,3 @@ export class AllocationBook {
     this.liveIndex.remove(a.fpage, a.handle);
   }
 }
-
-/** True when the page range `[from, from + count)` lies inside `f`. */
-export const rangeInside = (f: Fpage, from: number, count: number): boolean => from >= f.base && from + count <= endOf(f);
