@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { EXIT, main } from './main.ts';
 
@@ -10,39 +10,84 @@ const quiet = () => {
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 };
 
+const scratch = (what: string) => mkdtempSync(join(tmpdir(), `fpcheck-${what}-`));
+
+/** Every file a run wrote to `dir`, by name. */
+const filesIn = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+
+/** A run record with the directory part of each counterexample path dropped, so runs into different directories compare. */
+const recordOf = (runsDir: string, file = 'latest.json') => {
+  const r = JSON.parse(readFileSync(join(runsDir, file), 'utf8'));
+  for (const c of r.cells) for (const f of c.findings) f.file = basename(f.file);
+  return r;
+};
+
+const SMALL = ['--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '80', '--seed', '9'];
+
 describe('fpcheck CLI', () => {
-  test('bad arguments and bad configurations exit 2', () => {
+  test('bad arguments and bad configurations exit 2', async () => {
     quiet();
-    expect(main(['run', '--runs', 'many'])).toBe(EXIT.badInput);
-    expect(main(['run', '--design', 'no-such-design'])).toBe(EXIT.badInput);
-    expect(main(['run', '--clients', '40'])).toBe(EXIT.badInput);
-    expect(main(['frobnicate'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--runs', 'many'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--design', 'no-such-design'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--clients', '40'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--shard', '3/2'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--workers', '0'])).toBe(EXIT.badInput);
+    expect(await main(['frobnicate'])).toBe(EXIT.badInput);
   });
 
-  test('a corrupted counterexample file exits 2 with one line naming the file', () => {
+  test('a corrupted counterexample file exits 2 with one line naming the file', async () => {
     quiet();
-    const dir = mkdtempSync(join(tmpdir(), 'fpcheck-cli-'));
-    const f = join(dir, 'broken.json');
+    const f = join(scratch('cli'), 'broken.json');
     writeFileSync(f, '{"format": "fpcheck-counterexample", "version": 1, "design": 3');
-    expect(main(['replay', f])).toBe(EXIT.badInput);
+    expect(await main(['replay', f])).toBe(EXIT.badInput);
     expect(vi.mocked(console.error).mock.calls.flat().join('\n')).toMatch(/broken\.json: is not valid JSON/);
   });
 
-  test('run twice with the same seed writes identical counterexample files, and each replays', () => {
+  test('run twice with the same seed writes identical counterexample files, and each replays', async () => {
     quiet();
-    const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'fpcheck-run-')));
+    const dirs = [0, 1].map(() => scratch('run'));
     for (const d of dirs) {
-      const code = main(['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '120', '--seed', '5', '--out', join(d, 'cx'), '--runs-dir', join(d, 'runs'), '--fail-on-violation']);
+      const code = await main(['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '120', '--seed', '5', '--out', join(d, 'cx'), '--runs-dir', join(d, 'runs'), '--fail-on-violation']);
       expect(code).toBe(EXIT.violation);
     }
-    const [a, b] = dirs.map((d) => readdirSync(join(d, 'cx')).sort());
+    const [a, b] = dirs.map((d) => filesIn(join(d, 'cx')));
+    expect(Object.keys(a!).length).toBeGreaterThan(0);
     expect(a).toEqual(b);
-    expect(a!.length).toBeGreaterThan(0);
-    for (const f of a!) expect(readFileSync(join(dirs[0]!, 'cx', f), 'utf8')).toBe(readFileSync(join(dirs[1]!, 'cx', f), 'utf8'));
-    expect(main(['replay', '-q', ...a!.map((f) => join(dirs[0]!, 'cx', f))])).toBe(EXIT.ok);
-    expect(main(['report', '--runs-dir', join(dirs[0]!, 'runs'), '--out', join(dirs[0]!, 'out')])).toBe(EXIT.ok);
+    expect(await main(['replay', '-q', ...Object.keys(a!).map((f) => join(dirs[0]!, 'cx', f))])).toBe(EXIT.ok);
+    expect(await main(['report', '--runs-dir', join(dirs[0]!, 'runs'), '--out', join(dirs[0]!, 'out')])).toBe(EXIT.ok);
     const cov = JSON.parse(readFileSync(join(dirs[0]!, 'out', 'coverage.json'), 'utf8'));
     const rec = JSON.parse(readFileSync(join(dirs[0]!, 'runs', 'latest.json'), 'utf8'));
     expect(cov.cells[0].invariants).toEqual(rec.cells[0].stats.invariants);
+  });
+
+  test('--workers 2 gives the same verdicts, counts and files as --workers 1', async () => {
+    quiet();
+    const dirs = [1, 2].map((w) => ({ w, d: scratch(`workers${w}`) }));
+    for (const { w, d } of dirs) expect(await main(['run', ...SMALL, '--workers', String(w), '--out', join(d, 'cx'), '--runs-dir', join(d, 'runs')])).toBe(EXIT.ok);
+    const [one, two] = dirs.map(({ d }) => ({ files: filesIn(join(d, 'cx')), record: recordOf(join(d, 'runs')) }));
+    expect(Object.keys(one!.files).length).toBeGreaterThan(0);
+    expect(two).toEqual(one);
+  });
+
+  test('merging the run records of --shard 1/2 and --shard 2/2 gives the unsharded run', async () => {
+    quiet();
+    const whole = scratch('whole');
+    expect(await main(['run', ...SMALL, '--out', join(whole, 'cx'), '--runs-dir', join(whole, 'runs')])).toBe(EXIT.ok);
+    const parts = scratch('shards');
+    for (const i of [1, 2]) expect(await main(['run', ...SMALL, '--shard', `${i}/2`, '--out', join(parts, 'cx'), '--runs-dir', join(parts, `runs${i}`)])).toBe(EXIT.ok);
+    // Each shard searched a real, disjoint part of the matrix.
+    const cellsOf = (i: number) => recordOf(join(parts, `runs${i}`)).cells.map((c: { design: string; profile: string }) => `${c.design}/${c.profile}`);
+    expect(cellsOf(1).length).toBeGreaterThan(0);
+    expect(cellsOf(2).length).toBeGreaterThan(0);
+    expect(cellsOf(1).filter((c: string) => cellsOf(2).includes(c))).toEqual([]);
+    expect(filesIn(join(parts, 'cx'))).toEqual(filesIn(join(whole, 'cx')));
+    const shardFiles = [1, 2].map((i) => join(parts, `runs${i}`, 'latest.json'));
+    const out = join(parts, 'out');
+    expect(await main(['report', ...shardFiles.reverse(), '--out', out])).toBe(EXIT.ok);
+    expect(await main(['report', '--runs-dir', join(whole, 'runs'), '--out', join(whole, 'out')])).toBe(EXIT.ok);
+    const merged = readFileSync(join(out, 'coverage.json'), 'utf8').replaceAll(join(parts, 'cx'), 'CX');
+    expect(merged).toBe(readFileSync(join(whole, 'out', 'coverage.json'), 'utf8').replaceAll(join(whole, 'cx'), 'CX'));
+    // One shard alone, or the same shard twice, is not the whole run.
+    expect(await main(['report', shardFiles[0]!, shardFiles[0]!, '--out', out])).toBe(EXIT.badInput);
   });
 });

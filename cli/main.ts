@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import { BadFileError, describeStatus, readValidated, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
 import { configProblems, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
-import { check, DEFAULT_SEARCH, PROPERTIES } from '../properties/index.ts';
-import { coverageJson, coverageMarkdown, RUN_FORMAT, RUN_VERSION, runRecordSchema, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
+import { checkInWorkers, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
+import { coverageJson, coverageMarkdown, mergeRuns, RUN_FORMAT, RUN_VERSION, runRecordSchema, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
 import { showTrace } from './trace.ts';
 
 /** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input, 130 interrupted. */
@@ -27,6 +27,13 @@ const collect = (allowed: readonly string[], what: string) => (v: string, prev: 
   return out;
 };
 
+const shardSpec = (v: string): Shard => {
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v.trim());
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || count < 1 || index < 1 || index > count) throw new InvalidArgumentError(`--shard must be i/n with 1 <= i <= n, got ${JSON.stringify(v)}`);
+  return { index, count };
+};
+
 interface RunFlags {
   design?: string[];
   profile?: ProfileName[];
@@ -41,32 +48,39 @@ interface RunFlags {
   out: string;
   runsDir: string;
   failOnViolation?: boolean;
+  workers: number;
+  shard?: Shard;
+  paranoid?: boolean;
 }
 
-function runCommand(flags: RunFlags): number {
+async function runCommand(flags: RunFlags): Promise<number> {
   const config = { ...DEFAULT_CONFIG, memoryPages: flags.memory, clients: flags.clients, quota: flags.quota, proxySpaceOrder: flags.proxySpace };
   const problems = configProblems(config);
   if (problems.length > 0) throw new UsageError(`bad world configuration: ${problems.join('; ')}`);
-  let stop = false;
-  const onSignal = () => {
-    stop = true;
-  };
+  // The search runs in worker threads, so this thread stays free to take the signal at once.
+  const stop = new AbortController();
+  // A second signal means "now": every file is written atomically, so leaving at once tears none.
+  const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.interrupted) : stop.abort());
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const tty = process.stderr.isTTY;
   let lastCell = -1;
-  const result = check({
-    ...(flags.design ? { designs: flags.design } : {}),
+  const result = await checkInWorkers({
+    // Registry order, once each: the matrix order that shards and merged reports share.
+    ...(flags.design ? { designs: DESIGNS.map((d) => d.name).filter((n) => flags.design!.includes(n)) } : {}),
     ...(flags.profile ? { profiles: flags.profile } : {}),
     config,
     runs: flags.runs,
     maxCommands: flags.maxCommands,
     seed: flags.seed,
     ...(flags.timeLimit ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
-    shouldStop: () => stop,
+    workers: flags.workers,
+    ...(flags.shard ? { shard: flags.shard } : {}),
+    paranoid: flags.paranoid ?? false,
+    signal: stop.signal,
     onProgress: (p) => {
       const line = `[${p.cell + 1}/${p.cells}] ${p.design} on ${p.profile}: run ${p.runs}/${flags.runs}`;
-      if (tty && p.runs % 25 === 0) process.stderr.write(`\r${line.padEnd(70)}`);
+      if (tty && p.runs % 10 === 0) process.stderr.write(`\r${line.padEnd(70)}`);
       else if (!tty && p.cell !== lastCell) process.stderr.write(`${line}\n`);
       lastCell = p.cell;
     },
@@ -83,6 +97,8 @@ function runCommand(flags: RunFlags): number {
     maxCommands: flags.maxCommands,
     config: result.config,
     interrupted: result.interrupted,
+    paranoid: flags.paranoid ?? false,
+    ...(flags.shard ? { shard: flags.shard } : {}),
     cells: result.cells.map((c) => ({
       design: c.design,
       profile: c.profile,
@@ -91,7 +107,8 @@ function runCommand(flags: RunFlags): number {
       findings: c.findings.map((f) => ({ invariant: f.violation.invariant, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: saveFinding(flags.out, f, VERSION) })),
     })),
   };
-  const name = `run-${flags.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const shardTag = flags.shard ? `-shard${flags.shard.index}of${flags.shard.count}` : '';
+  const name = `run-${flags.seed}${shardTag}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeAtomic(join(flags.runsDir, name), `${JSON.stringify(record)}\n`);
   writeAtomic(join(flags.runsDir, 'latest.json'), `${JSON.stringify(record)}\n`);
   printMatrix(record);
@@ -133,9 +150,10 @@ function replayCommand(files: string[], opts: { quiet?: boolean }): number {
   return allReproduce ? EXIT.ok : EXIT.violation;
 }
 
-function reportCommand(run: string | undefined, opts: { runsDir: string; out: string }): number {
-  const path = run ?? join(opts.runsDir, 'latest.json');
-  const record = readValidated(path, runRecordSchema, { format: RUN_FORMAT, version: RUN_VERSION }) as RunRecord;
+function reportCommand(runs: string[], opts: { runsDir: string; out: string }): number {
+  const paths = runs.length > 0 ? runs : [join(opts.runsDir, 'latest.json')];
+  const record = mergeRuns(paths.map((file) => ({ file, record: readValidated(file, runRecordSchema, { format: RUN_FORMAT, version: RUN_VERSION }) as RunRecord })));
+  const path = paths.join(', ');
   mkdirSync(opts.out, { recursive: true });
   writeAtomic(join(opts.out, 'coverage.json'), `${JSON.stringify(coverageJson(record), null, 2)}\n`);
   writeAtomic(join(opts.out, 'coverage.md'), coverageMarkdown(record));
@@ -166,7 +184,10 @@ export function program(setExit: (code: number) => void): Cli {
     .option('--out <dir>', 'where counterexamples are saved', 'counterexamples')
     .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
     .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
-    .action((flags: RunFlags) => setExit(runCommand(flags)));
+    .addOption(new Option('--workers <n>', 'worker threads sharing the matrix (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
+    .addOption(new Option('--shard <i/n>', 'search only slice i of n of the matrix; `fpcheck report` merges the slices').argParser(shardSpec))
+    .option('--paranoid', 're-check the whole mapping database after every step, not only what the step touched')
+    .action(async (flags: RunFlags) => setExit(await runCommand(flags)));
   cli
     .command('replay')
     .description('replay saved counterexamples step by step and say whether each still reproduces')
@@ -175,19 +196,19 @@ export function program(setExit: (code: number) => void): Cli {
     .action((files: string[], opts: { quiet?: boolean }) => setExit(replayCommand(files, opts)));
   cli
     .command('report')
-    .description('write coverage.json and coverage.md for the last run (or the named run record)')
-    .argument('[run]', 'a run record; default: the latest')
+    .description('write coverage.json and coverage.md for the last run, the named run record, or the merged records of every shard of a run')
+    .argument('[runs...]', 'run records; default: the latest')
     .option('--runs-dir <dir>', 'where run records are', join('reports', 'runs'))
     .option('--out <dir>', 'output directory', join('reports', 'out'))
-    .action((run: string | undefined, opts: { runsDir: string; out: string }) => setExit(reportCommand(run, opts)));
+    .action((runs: string[], opts: { runsDir: string; out: string }) => setExit(reportCommand(runs, opts)));
   return cli;
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code; never throws. */
-export function main(argv: readonly string[]): number {
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code; bad input never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    program((c) => (code = c)).parse([...argv], { from: 'user' });
+    await program((c) => (code = c)).parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     if (e instanceof BadFileError || e instanceof UsageError) {
@@ -199,4 +220,4 @@ export function main(argv: readonly string[]): number {
   return code;
 }
 
-if (process.argv[1]?.endsWith('main.ts')) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1]?.endsWith('main.ts')) process.exitCode = await main(process.argv.slice(2));

@@ -8,4 +8,6 @@ export { searchCell, DEFAULT_SEARCH, type SearchOptions, type Finding, type Cell
 export { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
 export * from './stats.ts';
 export { cellSeed, fnv1a } from './seed.ts';
-export { check, cellsOf, type CheckOptions, type CheckResult } from './check.ts';
+export { check, checkCell, cellsOf, planOf, type CheckOptions, type CheckResult, type Shard } from './check.ts';
+export { paranoid, mappingDatabaseFull } from './invariants/paranoid.ts';
+export { checkInWorkers, defaultWorkers, type ParallelOptions } from './parallel/pool.ts';

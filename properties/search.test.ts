@@ -35,4 +35,12 @@ describe('the search', () => {
     expect(r.stats.invariants['safety.no-extant-after-dealloc']!.runsNonVacuous).toBe(0);
     expect(r.stats.commands.dealloc.generated).toBe(0);
   });
+
+  test('--paranoid (whole-database structure checks) reaches the same verdicts and counts as the incremental checks', () => {
+    const opts = { designs: ['shared-proxy', 'kernel-extension'], profiles: ['x2', 'inner'] as const, runs: 60, seed: 11 };
+    const quick = check(opts);
+    const full = check({ ...opts, paranoid: true });
+    expect(quick.cells.flatMap((c) => c.findings).length + quick.cells[0]!.stats.steps).toBeGreaterThan(0);
+    expect(full).toEqual(quick);
+  });
 });

@@ -68,10 +68,6 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     let runsDone = 0;
     const checked = active;
     const property = fc.property(fc.commands([anyCommand], { maxCommands: opts.maxCommands, size: 'max' }), (cmds) => {
-      if (counting && opts.shouldStop?.()) {
-        interrupted = true;
-        return true;
-      }
       const runner = new Runner(scenario, checked, counting ? new RunCounter(stats) : null);
       try {
         fc.modelRun(() => ({ model: runner, real: runner }), cmds);
@@ -88,7 +84,13 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       }
     });
     const seed = cellSeed(opts.seed, design.name, profile, round);
-    const result = fc.check(property, { seed, numRuns: runsLeft, ...(opts.timeLimitMs ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}) });
+    const result = fc.check(property, {
+      seed,
+      numRuns: runsLeft,
+      ...(opts.timeLimitMs ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}),
+      ...(opts.shouldStop ? { plugins: [stopWhen(opts.shouldStop)] } : {}),
+    });
+    interrupted = opts.shouldStop?.() ?? false;
     runsLeft -= Math.max(runsDone, 1);
     if (!result.failed || !result.counterexample) break;
     const shrunk = concrete(scenario, checked, [...result.counterexample[0]].map((c) => unwrap(c).intent));
@@ -172,6 +174,11 @@ function concrete(scenario: Scenario, invariants: readonly Invariant[], intents:
   }
   return runner.log;
 }
+
+/** Ends fast-check's runs, or its shrinking, as soon as `shouldStop` says so; what was found so far is kept. */
+const stopWhen =
+  <Ts>(shouldStop: () => boolean): fc.Plugin<Ts> =>
+  () => ({ decorateRun: (run) => (value) => (shouldStop() ? new fc.PreconditionFailure(true) : run(value)) });
 
 /** fast-check hands back its own wrappers around our commands. */
 const unwrap = (c: unknown): StepCommand => ((c as { cmd?: StepCommand }).cmd ?? (c as StepCommand));

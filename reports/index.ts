@@ -2,3 +2,4 @@
 export * from './lib/verdicts.ts';
 export * from './lib/record.ts';
 export * from './lib/coverage.ts';
+export * from './lib/merge.ts';

@@ -15,6 +15,10 @@ export interface RunRecord {
   readonly maxCommands: number;
   readonly config: z.infer<typeof configSchema>;
   readonly interrupted: boolean;
+  /** Whole-database structure checks after every step (`--paranoid`). */
+  readonly paranoid?: boolean;
+  /** Present when this run searched one slice of the matrix (`--shard i/n`). */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly cells: readonly RecordedCell[];
 }
 
@@ -30,6 +34,8 @@ export const runRecordSchema = z.strictObject({
   maxCommands: z.number().int().min(0),
   config: configSchema,
   interrupted: z.boolean(),
+  paranoid: z.boolean().optional(),
+  shard: z.strictObject({ index: z.number().int().min(1).max(10_000), count: z.number().int().min(1).max(10_000) }).refine((s) => s.index <= s.count, 'shard index must not exceed the shard count').optional(),
   cells: z
     .array(
       z.strictObject({

@@ -1,0 +1,38 @@
+import { UsageError } from '../../counterexamples/index.ts';
+import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
+import type { RunRecord } from './record.ts';
+
+/** Where a cell sits in the matrix: registered designs in order, then profiles in order; unknown names last. */
+const rank = (design: string, profile: string): number => {
+  const d = DESIGNS.findIndex((x) => x.name === design);
+  const p = PROFILE_NAMES.indexOf(profile as (typeof PROFILE_NAMES)[number]);
+  return (d < 0 ? DESIGNS.length : d) * (PROFILE_NAMES.length + 1) + (p < 0 ? PROFILE_NAMES.length : p);
+};
+
+/** The options that must agree for shards to be parts of one run. */
+const optionsOf = (r: RunRecord) => JSON.stringify({ fpcheck: r.fpcheck, seed: r.seed, runs: r.runs, maxCommands: r.maxCommands, config: r.config, paranoid: r.paranoid ?? false });
+
+/**
+ * Joins the run records of every shard of one run into the record the unsharded run writes.
+ * Refuses records of different runs, a shard given twice, and a missing shard, naming the file.
+ */
+export function mergeRuns(parts: ReadonlyArray<{ readonly file: string; readonly record: RunRecord }>): RunRecord {
+  const [first, ...rest] = parts;
+  if (!first) throw new UsageError('no run records to merge');
+  if (rest.length === 0) return first.record;
+  const count = first.record.shard?.count;
+  const seen = new Map<number, string>();
+  for (const { file, record } of parts) {
+    if (!record.shard) throw new UsageError(`${file}: is not a shard (run without --shard), so it cannot be merged with other records`);
+    if (record.shard.count !== count) throw new UsageError(`${file}: shard ${record.shard.index}/${record.shard.count} belongs to a run of ${record.shard.count} shards, not ${count}`);
+    if (optionsOf(record) !== optionsOf(first.record)) throw new UsageError(`${file}: was run with other options (seed, runs, configuration or version) than ${first.file}`);
+    const twice = seen.get(record.shard.index);
+    if (twice) throw new UsageError(`${file}: shard ${record.shard.index}/${count} is also in ${twice}`);
+    seen.set(record.shard.index, file);
+  }
+  const missing = Array.from({ length: count! }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing from the records given`);
+  const cells = parts.flatMap((p) => p.record.cells).sort((a, b) => rank(a.design, a.profile) - rank(b.design, b.profile));
+  const { shard: _shard, ...merged } = first.record;
+  return { ...merged, interrupted: parts.some((p) => p.record.interrupted), cells };
+}
