@@ -1,11 +1,12 @@
 import { Command as Cli, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import { BadFileError, describeStatus, readValidated, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
+import { BadFileError, describeStatus, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
 import { configProblems, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
 import { checkInWorkers, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
-import { coverageJson, coverageMarkdown, mergeRuns, RUN_FORMAT, RUN_VERSION, runRecordSchema, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
+import { coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, runRecordOf, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
 import { showTrace } from './trace.ts';
 
 /** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input, 130 interrupted. */
@@ -88,25 +89,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (tty) process.stderr.write(`\r${' '.repeat(70)}\r`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  const record: RunRecord = {
-    format: RUN_FORMAT,
-    version: RUN_VERSION,
-    fpcheck: VERSION,
-    seed: flags.seed,
-    runs: flags.runs,
-    maxCommands: flags.maxCommands,
-    config: result.config,
-    interrupted: result.interrupted,
-    paranoid: flags.paranoid ?? false,
-    ...(flags.shard ? { shard: flags.shard } : {}),
-    cells: result.cells.map((c) => ({
-      design: c.design,
-      profile: c.profile,
-      interrupted: c.interrupted,
-      stats: c.stats,
-      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: saveFinding(flags.out, f, VERSION) })),
-    })),
-  };
+  const record = runRecordOf(result, { fpcheck: VERSION, paranoid: flags.paranoid ?? false, ...(flags.shard ? { shard: flags.shard } : {}) }, (f) => saveFinding(flags.out, f, VERSION));
   const shardTag = flags.shard ? `-shard${flags.shard.index}of${flags.shard.count}` : '';
   const name = `run-${flags.seed}${shardTag}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeAtomic(join(flags.runsDir, name), `${JSON.stringify(record)}\n`);
@@ -152,7 +135,7 @@ function replayCommand(files: string[], opts: { quiet?: boolean }): number {
 
 function reportCommand(runs: string[], opts: { runsDir: string; out: string }): number {
   const paths = runs.length > 0 ? runs : [join(opts.runsDir, 'latest.json')];
-  const record = mergeRuns(paths.map((file) => ({ file, record: readValidated(file, runRecordSchema, { format: RUN_FORMAT, version: RUN_VERSION }) as RunRecord })));
+  const record = mergeRuns(paths.map((file) => ({ file, record: loadRunRecord(file) })));
   const path = paths.join(', ');
   mkdirSync(opts.out, { recursive: true });
   writeAtomic(join(opts.out, 'coverage.json'), `${JSON.stringify(coverageJson(record), null, 2)}\n`);
@@ -220,4 +203,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-if (process.argv[1]?.endsWith('main.ts')) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

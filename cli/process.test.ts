@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { listCounterexamples, loadCounterexample, readValidated, replayFile } from '../counterexamples/index.ts';
-import { RUN_FORMAT, RUN_VERSION, runRecordSchema, type RunRecord } from '../reports/index.ts';
+import { listCounterexamples, loadCounterexample, replayFile } from '../counterexamples/index.ts';
+import { loadRunRecord } from '../reports/index.ts';
 import { EXIT } from './main.ts';
 
 /** These tests drive the real executable in its own process, as a user's shell would. */
@@ -32,7 +32,6 @@ const until = async (cond: () => boolean, what: string, ms = 30_000) => {
   for (const end = Date.now() + ms; !cond(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 };
 
-const readRun = (f: string) => readValidated(f, runRecordSchema, { format: RUN_FORMAT, version: RUN_VERSION }) as RunRecord;
 
 describe('fpcheck as a process', () => {
   test('SIGINT stops a long run promptly, saves what it found, writes the record marked interrupted, exits 130', async () => {
@@ -47,7 +46,7 @@ describe('fpcheck as a process', () => {
     const took = Date.now() - sent;
     expect(code).toBe(EXIT.interrupted);
     expect(took).toBeLessThan(10_000);
-    const record = readRun(join(dir, 'runs', 'latest.json'));
+    const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
     expect(record.interrupted).toBe(true);
     expect(record.cells.some((c) => c.interrupted)).toBe(true);
     const found = record.cells.flatMap((c) => c.findings);
@@ -64,7 +63,7 @@ describe('fpcheck as a process', () => {
     const whole = Date.now() - start;
     const checkFiles = () => {
       for (const f of listCounterexamples(join(dir, 'cx'))) expect(() => loadCounterexample(f)).not.toThrow();
-      for (const f of readdirSync(join(dir, 'runs')).filter((n) => n.endsWith('.json') && !n.startsWith('.'))) expect(() => readRun(join(dir, 'runs', f))).not.toThrow();
+      for (const f of readdirSync(join(dir, 'runs')).filter((n) => n.endsWith('.json') && !n.startsWith('.'))) expect(() => loadRunRecord(join(dir, 'runs', f))).not.toThrow();
     };
     checkFiles();
     // The later kill points fall in the phase where files are (re)written over complete ones.

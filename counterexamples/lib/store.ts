@@ -62,25 +62,37 @@ export function readValidated<T>(path: string, schema: ZodType<T>, what: { forma
     throw new BadFileError(path, '', 'cannot be read (no such file?)');
   }
   if (size > MAX_FILE_BYTES) throw new BadFileError(path, '', `is ${size} bytes, over the limit of ${MAX_FILE_BYTES}`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BadFileError(path, '', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseValidated(text, path, schema, what);
+}
+
+/** Validates the text of untrusted JSON named `file` against a schema: format and version first, then every field. */
+export function parseValidated<T>(text: string, file: string, schema: ZodType<T>, what: { format: string; version: number }): T {
+  if (text.length > MAX_FILE_BYTES) throw new BadFileError(file, '', `is ${text.length} characters, over the limit of ${MAX_FILE_BYTES}`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new BadFileError(path, '', `is not valid JSON (${(e as Error).message})`);
+    throw new BadFileError(file, '', `is not valid JSON (${(e as Error).message})`);
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const o = data as Record<string, unknown>;
-    if (o.format !== undefined && o.format !== what.format) throw new BadFileError(path, 'format', `expected "${what.format}", got ${show(o.format)}`);
+    if (o.format !== undefined && o.format !== what.format) throw new BadFileError(file, 'format', `expected "${what.format}", got ${show(o.format)}`);
     if (typeof o.version === 'number' && o.version > what.version) {
-      throw new BadFileError(path, 'version', `format version ${o.version} is newer than this fpcheck reads (${what.version}); upgrade fpcheck`);
+      throw new BadFileError(file, 'version', `format version ${o.version} is newer than this fpcheck reads (${what.version}); upgrade fpcheck`);
     }
-    if (typeof o.version === 'number' && o.version < what.version) throw new BadFileError(path, 'version', `format version ${o.version} is no longer read; re-record it with fpcheck run`);
+    if (typeof o.version === 'number' && o.version < what.version) throw new BadFileError(file, 'version', `format version ${o.version} is no longer read; re-record it with fpcheck run`);
   }
   const r = schema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    throw new BadFileError(path, field || '(top level)', `${issue.message}; value: ${show(valueAt(data, issue.path))}`);
+    throw new BadFileError(file, field || '(top level)', `${issue.message}; value: ${show(valueAt(data, issue.path))}`);
   }
   return r.data;
 }

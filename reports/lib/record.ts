@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { configSchema } from '../../counterexamples/index.ts';
+import { configSchema, parseValidated, readValidated } from '../../counterexamples/index.ts';
+import type { CheckResult, Finding, Shard } from '../../properties/index.ts';
 import type { RecordedCell } from './verdicts.ts';
 
 export const RUN_FORMAT = 'fpcheck-run';
@@ -56,3 +57,34 @@ export const runRecordSchema = z.strictObject({
     )
     .max(10_000),
 });
+
+/** The record of a finished (or interrupted) check; `fileOf` saves a finding and names its file. */
+export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: string; readonly paranoid: boolean; readonly shard?: Shard }, fileOf: (f: Finding) => string): RunRecord {
+  return {
+    format: RUN_FORMAT,
+    version: RUN_VERSION,
+    fpcheck: meta.fpcheck,
+    seed: result.options.seed,
+    runs: result.options.runs,
+    maxCommands: result.options.maxCommands,
+    config: result.config,
+    interrupted: result.interrupted,
+    paranoid: meta.paranoid,
+    ...(meta.shard ? { shard: meta.shard } : {}),
+    cells: result.cells.map((c) => ({
+      design: c.design,
+      profile: c.profile,
+      interrupted: c.interrupted,
+      stats: c.stats,
+      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f) })),
+    })),
+  };
+}
+
+const RUN = { format: RUN_FORMAT, version: RUN_VERSION };
+
+/** Reads and validates a run record file; throws BadFileError naming file, field and value. */
+export const loadRunRecord = (path: string): RunRecord => readValidated(path, runRecordSchema, RUN) as RunRecord;
+
+/** Validates the text of a run record named `file`. */
+export const parseRunRecord = (text: string, file: string): RunRecord => parseValidated(text, file, runRecordSchema, RUN) as RunRecord;

@@ -1,0 +1,195 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { BadFileError, counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, listCounterexamples, parseValidated, replayCounterexample, describeStatus, UsageError } from '../../counterexamples/index.ts';
+import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
+import { check } from '../../properties/index.ts';
+import { coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
+import { EXIT, main } from '../main.ts';
+import { showTrace } from '../trace.ts';
+import { arbitraryJsonText, mutantsOf } from './mutate.ts';
+
+/** How one input ended: a result, a typed refusal, or a crash (any other exception, a bad exit code, or too slow). */
+type Outcome = 'accepted' | 'rejected';
+
+interface Target<T> {
+  readonly name: string;
+  readonly weight: number;
+  readonly input: fc.Arbitrary<T>;
+  run(input: T): Promise<Outcome> | Outcome;
+}
+
+export interface TargetCounts {
+  tried: number;
+  accepted: number;
+  rejected: number;
+  crashed: number;
+  slowestMs: number;
+}
+
+export interface FuzzReport {
+  readonly seed: number;
+  tried: number;
+  crashes: number;
+  readonly targets: Record<string, TargetCounts>;
+  /** The first few crashing inputs, for a bug report. */
+  readonly examples: Array<{ target: string; input: string; error: string }>;
+}
+
+export interface FuzzOptions {
+  readonly cases: number;
+  readonly seed: number;
+  /** An input answered later than this counts as a crash (a hang, for practical purposes). */
+  readonly timeBoundMs: number;
+  readonly onProgress?: (r: FuzzReport) => void;
+}
+
+const typed = (e: unknown): boolean => e instanceof BadFileError || e instanceof UsageError;
+
+const guard = (f: () => void): Outcome => {
+  try {
+    f();
+    return 'accepted';
+  } catch (e) {
+    if (typed(e)) return 'rejected';
+    throw e;
+  }
+};
+
+/** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole and in two shards). */
+function seeds(): { counterexamples: unknown[]; runs: RunRecord[] } {
+  const dir = new URL('../../counterexamples/', import.meta.url).pathname;
+  const counterexamples = listCounterexamples(dir)
+    .slice(0, 8)
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as unknown);
+  if (counterexamples.length === 0) throw new Error(`no counterexample files in ${dir} to start from`);
+  const small = { runs: 3, maxCommands: 12, seed: 1 };
+  const fileOf = (f: { design: string; profile: string; violation: { invariant: string } }) => `counterexamples/${f.design}.${f.profile}.${f.violation.invariant}.json`;
+  const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
+    runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
+  );
+  return { counterexamples, runs };
+}
+
+function targets(scratch: string): Array<Target<never>> {
+  const s = seeds();
+  const cxText = fc.oneof({ arbitrary: fc.constantFrom(...s.counterexamples).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(FORMAT_NAME, FORMAT_VERSION), weight: 1 });
+  const runText = fc.oneof({ arbitrary: fc.constantFrom(...s.runs).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(RUN_FORMAT, RUN_VERSION), weight: 1 });
+  const loadCx = (text: string, file: string) => {
+    const c = parseValidated(text, file, counterexampleSchema, { format: FORMAT_NAME, version: FORMAT_VERSION });
+    const r = replayCounterexample(c, file);
+    showTrace(r);
+    describeStatus(r.status);
+  };
+  const report = (r: RunRecord) => {
+    coverageJson(r);
+    coverageMarkdown(r);
+  };
+  let files = 0;
+  const write = (text: string) => {
+    const p = join(scratch, `in${files++ % 16}.json`);
+    writeFileSync(p, text);
+    return p;
+  };
+  const num = fc.constantFrom('0', '1', '2', '3', '-1', '64', '65', '256', '49152', '99999999999999999999', '1.5', '1e3', 'abc', '', ' 7', '0x10');
+  const small = fc.constantFrom('1', '2', '0', '-4', 'x', '', '1e9', '3.0');
+  const names = (all: readonly string[]) => fc.array(fc.oneof(fc.constantFrom(...all), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(','));
+  const runArgs = fc.array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom('--runs', '--max-commands'), small),
+      fc.tuple(fc.constantFrom('--seed', '--memory', '--clients', '--quota', '--proxy-space', '--time-limit'), num),
+      fc.tuple(fc.constant('--design'), names(DESIGNS.map((d) => d.name))),
+      fc.tuple(fc.constant('--profile'), names(PROFILE_NAMES)),
+      fc.tuple(fc.constant('--shard'), fc.constantFrom('1/2', '2/2', '3/2', '0/1', '1/0', 'a/b', '1', '/', '9999/9999')),
+      fc.tuple(fc.constant('--workers'), fc.constantFrom('1', '0', '-1', 'many', '300')),
+      fc.constantFrom(['--paranoid'], ['--fail-on-violation'], ['--help'], ['--bogus'], ['-x'], ['--']),
+    ),
+    { maxLength: 5 },
+  );
+  const argv: fc.Arbitrary<string[]> = fc.oneof(
+    // A search always starts from a tiny budget; what the fuzzer adds can only keep it tiny or make it invalid.
+    runArgs.map((xs) => ['run', '--runs', '1', '--max-commands', '4', '--workers', '1', '--out', join(scratch, 'cx'), '--runs-dir', join(scratch, 'runs'), ...xs.flat()]),
+    fc.tuple(fc.array(cxText, { minLength: 1, maxLength: 2 }), fc.boolean(), fc.boolean()).map(([texts, quiet, missing]) => ['replay', ...(quiet ? ['-q'] : []), ...texts.map(write), ...(missing ? [join(scratch, 'no-such.json')] : [])]),
+    fc.array(runText, { maxLength: 2 }).map((texts) => ['report', ...texts.map(write), '--out', join(scratch, 'out'), '--runs-dir', join(scratch, 'no-runs')]),
+    fc.array(fc.oneof(fc.constantFrom('run', 'replay', 'report', 'help', '--help', '-V', '--version', '-h', 'frobnicate', '--', '-'), fc.string({ maxLength: 10 })), { maxLength: 4 }),
+  );
+  const list: Array<Target<any>> = [
+    { name: 'counterexample file', weight: 45, input: cxText, run: (t: string) => guard(() => loadCx(t, 'fuzz.json')) },
+    { name: 'run record', weight: 35, input: runText, run: (t: string) => guard(() => report(mergeRuns([{ file: 'fuzz.json', record: parseRunRecord(t, 'fuzz.json') }]))) },
+    {
+      name: 'shard records to merge',
+      weight: 10,
+      input: fc.tuple(runText, runText),
+      run: ([a, b]: [string, string]) => guard(() => report(mergeRuns([{ file: 'a.json', record: parseRunRecord(a, 'a.json') }, { file: 'b.json', record: parseRunRecord(b, 'b.json') }]))),
+    },
+    {
+      name: 'command line',
+      weight: 4,
+      input: argv,
+      run: async (args: string[]) => {
+        const code = await main(args);
+        if (!(Object.values(EXIT) as number[]).includes(code)) throw new Error(`exit code ${code} is not one fpcheck documents`);
+        return code === EXIT.badInput ? 'rejected' : 'accepted';
+      },
+    },
+  ];
+  return list as Array<Target<never>>;
+}
+
+/**
+ * Feeds generated hostile inputs to the file loaders, the report builders and the CLI, and
+ * counts crashes instead of stopping at the first: a campaign reports how robust the whole
+ * surface is. Reproducible from its seed.
+ */
+export async function fuzzCampaign(opts: FuzzOptions): Promise<FuzzReport> {
+  const scratch = mkdtempSync(join(tmpdir(), 'fpcheck-fuzz-'));
+  const all = targets(scratch);
+  const report: FuzzReport = { seed: opts.seed, tried: 0, crashes: 0, targets: Object.fromEntries(all.map((t) => [t.name, { tried: 0, accepted: 0, rejected: 0, crashed: 0, slowestMs: 0 }])), examples: [] };
+  const input = fc.oneof(...all.map((t) => ({ weight: t.weight, arbitrary: t.input.map((i) => ({ target: t, i })) })));
+  // The CLI prints; a campaign of thousands of cases should not.
+  const saved = { log: console.log, error: console.error, out: process.stdout.write, err: process.stderr.write };
+  console.log = console.error = () => undefined;
+  process.stdout.write = process.stderr.write = () => true;
+  try {
+    await fc.assert(
+      fc.asyncProperty(input, async ({ target, i }) => {
+        const counts = report.targets[target.name]!;
+        const start = performance.now();
+        let outcome: Outcome | 'crashed';
+        let error = '';
+        try {
+          outcome = await target.run(i);
+        } catch (e) {
+          outcome = 'crashed';
+          error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+        }
+        const ms = performance.now() - start;
+        if (outcome !== 'crashed' && ms > opts.timeBoundMs) {
+          outcome = 'crashed';
+          error = `answered after ${Math.round(ms)} ms, over the bound of ${opts.timeBoundMs} ms`;
+        }
+        counts.tried++;
+        counts[outcome]++;
+        counts.slowestMs = Math.max(counts.slowestMs, Math.round(ms));
+        report.tried++;
+        if (outcome === 'crashed') {
+          report.crashes++;
+          if (report.examples.length < 5) report.examples.push({ target: target.name, input: JSON.stringify(i).slice(0, 2000), error: error.slice(0, 2000) });
+        }
+        if (report.tried % 500 === 0 && opts.onProgress) {
+          process.stderr.write = saved.err;
+          opts.onProgress(report);
+          process.stderr.write = () => true;
+        }
+      }),
+      { numRuns: opts.cases, seed: opts.seed, endOnFailure: true },
+    );
+  } finally {
+    Object.assign(console, { log: saved.log, error: saved.error });
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return report;
+}
