@@ -74,7 +74,7 @@ export function resolveIntent(intent: Intent, world: World): Command | null {
   const alive = Array.from({ length: cfg.clients }, (_, i) => i).filter((i) => world.isAlive(i));
   const client = pickFrom(alive, intent.who);
   if (client === undefined) return null;
-  const live = world.allocations.all().filter((a) => a.live);
+  const live = [...world.allocations.live()];
   const other = pickFrom(alive.filter((c) => c !== client), intent.other);
   const withKernel = (c: Command): Command => (intent.kernel ? { ...c, kernel: intent.kernel } : c);
   return match(intent.kind)

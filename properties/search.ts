@@ -19,7 +19,16 @@ export interface SearchOptions {
   readonly onRun?: (runsDone: number) => void;
   /** Polled between runs; true stops the search early (interrupts). */
   readonly shouldStop?: () => boolean;
+  /** Told when each phase of the search begins or ends, so a benchmark can time them (the search itself has no clock). */
+  readonly onPhase?: (e: SearchPhase) => void;
 }
+
+/** A round searches with the active invariants; a failure is then shrunk by fast-check and made 1-minimal. */
+export type SearchPhase =
+  | { readonly kind: 'round'; readonly round: number }
+  | { readonly kind: 'failed'; readonly invariant: string }
+  | { readonly kind: 'shrunk' }
+  | { readonly kind: 'minimized'; readonly invariant: string };
 
 export const DEFAULT_SEARCH: Pick<SearchOptions, 'runs' | 'maxCommands' | 'seed'> = { runs: 300, maxCommands: 60, seed: 42 };
 
@@ -73,6 +82,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
         fc.modelRun(() => ({ model: runner, real: runner }), cmds);
       } catch (e) {
         if (!(e instanceof ViolationFound)) throw e;
+        if (counting) opts.onPhase?.({ kind: 'failed', invariant: e.violation.invariant });
         counting = false;
         throw e;
       } finally {
@@ -84,6 +94,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       }
     });
     const seed = cellSeed(opts.seed, design.name, profile, round);
+    opts.onPhase?.({ kind: 'round', round });
     const result = fc.check(property, {
       seed,
       numRuns: runsLeft,
@@ -93,10 +104,12 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     interrupted = opts.shouldStop?.() ?? false;
     runsLeft -= Math.max(runsDone, 1);
     if (!result.failed || !result.counterexample) break;
+    opts.onPhase?.({ kind: 'shrunk' });
     const shrunk = concrete(scenario, checked, [...result.counterexample[0]].map((c) => unwrap(c).intent));
     const first = runCommands(scenario, shrunk, checked).violation;
     if (!first) throw new Error(`search for ${design.name} on ${profile}: fast-check's counterexample did not replay (seed ${seed})`);
     const min = minimize(scenario, shrunk, checked, first.invariant);
+    opts.onPhase?.({ kind: 'minimized', invariant: first.invariant });
     findings.push({
       design: design.name,
       profile,

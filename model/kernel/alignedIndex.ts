@@ -17,8 +17,9 @@ export class AlignedIndex {
   /** @param topLevel order of the whole space: no fpage in it is larger. */
   constructor(readonly topLevel: number) {}
 
+  /** The slot of the aligned block of `2^level` pages holding `base`. Bases are below 2^32, so an unsigned shift serves (JS masks shift counts at 32). */
   private static key(level: number, base: number): number {
-    return Math.floor(base / 2 ** level) * 64 + level;
+    return (level >= 32 ? 0 : base >>> level) * 64 + level;
   }
 
   add(f: Fpage, id: number): void {
@@ -74,6 +75,23 @@ export class AlignedIndex {
   /** True when nothing is placed in or around `f`. */
   isEmpty(f: Fpage): boolean {
     return !this.occupancy.has(AlignedIndex.key(f.order, f.base)) && this.containing(f).length === 0;
+  }
+
+  /**
+   * The lowest base of an aligned `2^order` block below `limit` with nothing placed in or
+   * around it, or null. Walks down from the top, left half first, skipping empty halves whole,
+   * so it costs the depth times the occupied blocks on the way, not the size of the space.
+   */
+  firstFree(order: number, limit: number): number | null {
+    const search = (level: number, base: number): number | null => {
+      if (base + 2 ** order > limit) return null;
+      const k = AlignedIndex.key(level, base);
+      if (this.slots.has(k)) return null;
+      if (!this.occupancy.has(k)) return base;
+      if (level === order) return null;
+      return search(level - 1, base) ?? search(level - 1, base + 2 ** (level - 1));
+    };
+    return order > this.topLevel ? null : search(this.topLevel, 0);
   }
 
   private descend(level: number, base: number, out: number[]): void {

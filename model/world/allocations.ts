@@ -24,6 +24,9 @@ interface Mutable {
  */
 export class AllocationBook {
   private readonly byHandle: Mutable[] = [];
+  /** The live allocations in handle order (a Map keeps insertion order): what searches pick from. */
+  private readonly liveByHandle = new Map<number, Mutable>();
+  private readonly usedBy = new Map<number, number>();
   private readonly liveIndex: AlignedIndex;
 
   constructor(
@@ -38,15 +41,19 @@ export class AllocationBook {
     return this.byHandle[handle];
   }
 
+  /** Every allocation ever made, live or ended, in handle order. */
   all(): readonly Allocation[] {
     return this.byHandle;
   }
 
+  /** The live allocations in handle order; costs what it returns, not the history. */
+  live(): Iterable<Allocation> {
+    return this.liveByHandle.values();
+  }
+
   /** Pages the client owns in live allocations. */
   used(client: number): number {
-    let n = 0;
-    for (const a of this.byHandle) if (a.live && a.owner === client) n += 2 ** a.fpage.order;
-    return n;
+    return this.usedBy.get(client) ?? 0;
   }
 
   /** Live allocations whose pages meet `f`. */
@@ -54,19 +61,18 @@ export class AllocationBook {
     return this.liveIndex.meeting(f).map((h) => this.byHandle[h]!);
   }
 
-  /** Places a new allocation or says why it cannot. */
+  /** Places a new allocation at the lowest free aligned block (first fit), or says why it cannot. */
   allocate(owner: number, order: number): Allocation | string {
     if (this.used(owner) + 2 ** order > this.quota) return `quota: client ${owner} holds ${this.used(owner)} of ${this.quota} pages`;
-    for (let base = 0; base + 2 ** order <= this.memoryPages; base += 2 ** order) {
-      const f = { base, order };
-      if (this.liveIndex.isEmpty(f)) {
-        const a: Mutable = { handle: this.byHandle.length, owner, fpage: f, holders: new Set([owner]), live: true };
-        this.byHandle.push(a);
-        this.liveIndex.add(f, a.handle);
-        return a;
-      }
-    }
-    return `no free block of ${2 ** order} pages`;
+    const base = this.liveIndex.firstFree(order, this.memoryPages);
+    if (base === null) return `no free block of ${2 ** order} pages`;
+    const f = { base, order };
+    const a: Mutable = { handle: this.byHandle.length, owner, fpage: f, holders: new Set([owner]), live: true };
+    this.byHandle.push(a);
+    this.liveByHandle.set(a.handle, a);
+    this.usedBy.set(owner, this.used(owner) + 2 ** order);
+    this.liveIndex.add(f, a.handle);
+    return a;
   }
 
   share(handle: number, other: number): void {
@@ -81,6 +87,8 @@ export class AllocationBook {
     const a = this.byHandle[handle]!;
     a.live = false;
     a.holders.clear();
+    this.liveByHandle.delete(handle);
+    this.usedBy.set(a.owner, this.used(a.owner) - 2 ** a.fpage.order);
     this.liveIndex.remove(a.fpage, a.handle);
   }
 }

@@ -35,7 +35,7 @@ interface Wanted {
 export interface WorldView {
   readonly config: WorldConfig;
   readonly kernel: Kernel;
-  readonly allocations: Pick<AllocationBook, 'get' | 'all' | 'liveMeeting'>;
+  readonly allocations: Pick<AllocationBook, 'get' | 'all' | 'live' | 'liveMeeting'>;
   /** The client number of a task, or null for sigma0, physmem and proxies. */
   clientOf(task: TaskId): number | null;
   isAlive(client: number): boolean;
@@ -205,8 +205,8 @@ export class World implements WorldView {
           })
           .with({ kind: 'exit' }, (c) => {
             this.call(this.kernel.unmap(clientTask(c.client), { base: 0, order: this.config.clientSpaceOrder }, true, this.choices));
-            for (const a of this.allocations.all()) {
-              if (!a.live || !a.holders.has(c.client)) continue;
+            for (const a of [...this.allocations.live()]) {
+              if (!a.holders.has(c.client)) continue;
               if (a.owner === c.client) this.dealloc(a.handle);
               else this.release(c.client, a.handle);
               touched.push(a.handle);

@@ -1,0 +1,51 @@
+import { DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type Design, type ProfileName } from '../../model/index.ts';
+import { cellsOf, DEFAULT_SEARCH, INVARIANTS, searchCell } from '../../properties/index.ts';
+import { median } from './measure.ts';
+
+export interface FindShrink {
+  readonly violation: string;
+  /** Seeds (of those tried) in which the search found it. */
+  readonly foundIn: number;
+  readonly seeds: number;
+  /** Median milliseconds from the start of the search round to the first failing run. */
+  readonly findMs: number;
+  /** Median milliseconds from that failure to the 1-minimal counterexample (fast-check's shrinking, then ours). */
+  readonly shrinkMs: number;
+}
+
+/** Times each phase of one cell's search; the search reports its phases, the benchmark reads the clock. */
+function timeCell(design: Design, profile: ProfileName, seed: number, runs: number): Map<string, { find: number; shrink: number }> {
+  const out = new Map<string, { find: number; shrink: number }>();
+  let roundStart = 0;
+  let failedAt = 0;
+  searchCell(design, profile, DEFAULT_CONFIG, INVARIANTS, {
+    ...DEFAULT_SEARCH,
+    runs,
+    seed,
+    onPhase: (e) => {
+      const now = performance.now();
+      if (e.kind === 'round') roundStart = now;
+      else if (e.kind === 'failed') failedAt = now;
+      else if (e.kind === 'minimized') out.set(e.invariant, { find: failedAt - roundStart, shrink: now - failedAt });
+    },
+  });
+  return out;
+}
+
+/**
+ * Time to find and to shrink every violation the default run finds, as the median over
+ * `seeds` seeds starting with the default one. Cells the default seed finds nothing in are skipped.
+ */
+export function findAndShrink(seeds: number, runs = DEFAULT_SEARCH.runs, onCell?: (done: number, cells: number) => void): FindShrink[] {
+  const cells = cellsOf(DESIGNS, PROFILE_NAMES);
+  const samples = new Map<string, Array<{ find: number; shrink: number }>>();
+  for (const [i, { design, profile }] of cells.entries()) {
+    onCell?.(i, cells.length);
+    const first = timeCell(design, profile, DEFAULT_SEARCH.seed, runs);
+    if (first.size === 0) continue;
+    const key = (inv: string) => `${design.name}/${profile} ${inv}`;
+    for (const [inv, t] of first) samples.set(key(inv), [t]);
+    for (let s = 1; s < seeds; s++) for (const [inv, t] of timeCell(design, profile, DEFAULT_SEARCH.seed + s, runs)) samples.get(key(inv))?.push(t);
+  }
+  return [...samples].map(([violation, ts]) => ({ violation, foundIn: ts.length, seeds, findMs: median(ts.map((t) => t.find)), shrinkMs: median(ts.map((t) => t.shrink)) }));
+}

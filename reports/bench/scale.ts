@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { designNamed, World, type WorldConfig } from '../../model/index.ts';
+import { DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, resolveIntent, searchCell } from '../../properties/index.ts';
+import { timed } from './measure.ts';
+
+/**
+ * The large-scale measurements, each run in a child process of its own so its peak memory
+ * is its own: `node --import tsx scale.ts <boot|search> <steps>` prints one JSON line.
+ */
+
+/** The mail's machine: 192 MiB of memory, with clients and proxy spaces sized to use it. */
+export const MAIL_SCALE: WorldConfig = { memoryPages: 49_152, clients: 16, quota: 3072, clientSpaceOrder: 12, proxySpaceOrder: 12, maxOrder: 8 };
+
+/** Boots the 192 MiB world and runs `steps` steps in it, every invariant checked after each. */
+function boot(steps: number, designName: string) {
+  const design = designNamed(designName)!;
+  const booted = timed(() => new World(MAIL_SCALE, design, 'x2'));
+  const world = booted.value;
+  // One long-lived world: with exits, every client would be gone after a few hundred steps.
+  const arb = intentArbitrary(MAIL_SCALE, 'x2', { ...DEFAULT_WEIGHTS, exit: 0 });
+  let done = 0;
+  let tried = 0;
+  let maxNodes = 0;
+  const ran = timed(() => {
+    for (let chunk = 0; done < steps; chunk++) {
+      const before = done;
+      for (const intent of fc.sample(arb, { seed: chunk, numRuns: 10_000 })) {
+        tried++;
+        const c = resolveIntent(intent, world);
+        if (!c || world.refusal(c) !== null) continue;
+        judge(INVARIANTS, world.step(c), world);
+        maxNodes = Math.max(maxNodes, world.kernel.db.size);
+        if (++done === steps) break;
+      }
+      if (done === before) throw new Error(`no intent applies any more after ${done} steps`);
+    }
+  });
+  return { design: designName, bootMs: booted.ms, steps: done, intentsTried: tried, runMs: ran.ms, stepsPerSecond: (done / ran.ms) * 1000, maxNodes };
+}
+
+/** A search long enough to take `steps` steps: memory must stay flat because finished runs leave counts, not traces. */
+function search(steps: number, designName: string) {
+  const design = designNamed(designName)!;
+  let total = 0;
+  let runs = 0;
+  const heap: number[] = [];
+  const ran = timed(() => {
+    for (let seed = 0; total < steps; seed++) {
+      const r = searchCell(design, 'x2', { memoryPages: 256, clients: 3, quota: 32, clientSpaceOrder: 6, proxySpaceOrder: 4, maxOrder: 3 }, INVARIANTS, { runs: 10_000, maxCommands: 60, seed });
+      total += r.stats.steps;
+      runs += r.stats.runs;
+      heap.push(process.memoryUsage().heapUsed);
+    }
+  });
+  return { design: designName, steps: total, runs, runMs: ran.ms, stepsPerSecond: (total / ran.ms) * 1000, heapFirstMb: heap[0]! / 2 ** 20, heapLastMb: heap[heap.length - 1]! / 2 ** 20 };
+}
+
+if (process.argv[1]?.endsWith("scale.ts")) main();
+function main() {
+const [mode, stepsArg, designArg] = process.argv.slice(2);
+const steps = Number(stepsArg);
+const design = designArg ?? 'per-task-proxy';
+const result = mode === 'boot' ? boot(steps, design) : mode === 'search' ? search(steps, design) : null;
+if (!result) throw new Error(`usage: scale.ts <boot|search> <steps> [design], got ${process.argv.slice(2).join(' ')}`);
+console.log(JSON.stringify({ ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
