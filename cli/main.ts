@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { BadFileError, describeStatus, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
 import { configProblems, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
 import { checkInWorkers, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
-import { coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, runRecordOf, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
+import { coverageHtml, coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, runRecordOf, showVerdict, tracePicture, verdictOf, type RunRecord, type TracePicture } from '../reports/index.ts';
 import { showTrace } from './trace.ts';
 
 /** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input, 130 interrupted. */
@@ -136,11 +136,24 @@ function replayCommand(files: string[], opts: { quiet?: boolean }): number {
 function reportCommand(runs: string[], opts: { runsDir: string; out: string }): number {
   const paths = runs.length > 0 ? runs : [join(opts.runsDir, 'latest.json')];
   const record = mergeRuns(paths.map((file) => ({ file, record: loadRunRecord(file) })));
-  const path = paths.join(', ');
+  // Pictures come from replaying the saved files; a file that has gone or changed is named, not fatal.
+  const pictures: TracePicture[] = [];
+  const unreadable: Array<{ file: string; reason: string }> = [];
+  for (const f of record.cells.flatMap((c) => c.findings)) {
+    try {
+      pictures.push(tracePicture(f.file));
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      unreadable.push({ file: f.file, reason: e.message });
+    }
+  }
   mkdirSync(opts.out, { recursive: true });
-  writeAtomic(join(opts.out, 'coverage.json'), `${JSON.stringify(coverageJson(record), null, 2)}\n`);
-  writeAtomic(join(opts.out, 'coverage.md'), coverageMarkdown(record));
-  console.log(`Wrote ${join(opts.out, 'coverage.json')} and ${join(opts.out, 'coverage.md')} from ${path}`);
+  const written = ['coverage.json', 'coverage.md', 'index.html'].map((f) => join(opts.out, f));
+  writeAtomic(written[0]!, `${JSON.stringify(coverageJson(record), null, 2)}\n`);
+  writeAtomic(written[1]!, coverageMarkdown(record));
+  writeAtomic(written[2]!, coverageHtml(record, pictures, unreadable));
+  console.log(`Wrote ${written.join(', ')} from ${paths.join(', ')}`);
+  for (const u of unreadable) console.error(pc.yellow(`fpcheck: no trace picture: ${u.reason}`));
   return EXIT.ok;
 }
 
@@ -179,7 +192,7 @@ export function program(setExit: (code: number) => void): Cli {
     .action((files: string[], opts: { quiet?: boolean }) => setExit(replayCommand(files, opts)));
   cli
     .command('report')
-    .description('write coverage.json and coverage.md for the last run, the named run record, or the merged records of every shard of a run')
+    .description('write coverage.json, coverage.md and index.html for the last run, the named run record, or the merged records of every shard of a run')
     .argument('[runs...]', 'run records; default: the latest')
     .option('--runs-dir <dir>', 'where run records are', join('reports', 'runs'))
     .option('--out <dir>', 'output directory', join('reports', 'out'))

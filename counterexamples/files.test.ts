@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { BadFileError, listCounterexamples, loadCounterexample } from './index.ts';
+import { BadFileError, listCounterexamples, loadCounterexample, replayFile } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fpcheck-files-'));
 const sample = listCounterexamples(new URL('.', import.meta.url).pathname)[0]!;
@@ -24,12 +24,13 @@ describe('loading untrusted counterexample files', () => {
     ['an unknown profile', JSON.stringify({ ...valid, profile: 'seL4' }), 'profile', /seL4/],
     ['an absurd order', JSON.stringify({ ...valid, commands: [{ kind: 'alloc', client: 0, order: 99 }] }), 'commands.0.order', /99/],
     ['a newer format version', JSON.stringify({ ...valid, version: 99 }), 'version', /newer/],
+    ['a configuration whose fields fit but whose whole does not', JSON.stringify({ ...valid, config: { ...(valid.config as object), quota: 2 } }), 'config', /quota of 2/],
     ['a __proto__ key', JSON.stringify(valid).replace('{', '{"__proto__":{"polluted":1},'), '', /unrecognized|__proto__/i],
   ])('rejects %s naming the field and value', (_what, content, field, detail) => {
     const p = write(content);
     const err = (() => {
       try {
-        loadCounterexample(p);
+        replayFile(p);
       } catch (e) {
         return e;
       }

@@ -3,3 +3,5 @@ export * from './lib/verdicts.ts';
 export * from './lib/record.ts';
 export * from './lib/coverage.ts';
 export * from './lib/merge.ts';
+export * from './lib/tracePicture.ts';
+export * from './lib/html.ts';

@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import { designNamed, type Command, type ProfileName } from '../../model/index.ts';
+import { configProblems, designNamed, type Command, type ProfileName } from '../../model/index.ts';
 import { invariantNamed, runCommands, type Invariant, type TraceStep, type Violation } from '../../properties/index.ts';
 import { BadFileError } from './errors.ts';
 import type { CounterexampleFile } from './format.ts';
@@ -22,6 +22,9 @@ export interface ReplayResult {
 
 /** Replays a counterexample on a fresh world, from its content alone. Deterministic. */
 export function replayCounterexample(c: CounterexampleFile, file = '(memory)'): ReplayResult {
+  // Each field can be in range while the whole makes no world (found by the fuzz campaign).
+  const problems = configProblems(c.config);
+  if (problems.length > 0) throw new BadFileError(file, 'config', `describes no usable world: ${problems.join('; ')}`);
   const design = designNamed(c.design);
   if (!design) throw new BadFileError(file, 'design', `unknown design ${JSON.stringify(c.design)}`);
   if (!design.supports(c.profile as ProfileName)) throw new BadFileError(file, 'profile', `design ${c.design} does not run on ${c.profile}`);
