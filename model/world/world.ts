@@ -1,4 +1,3 @@
-import { match } from 'ts-pattern';
 import {
   endOf,
   isAligned,
@@ -31,6 +30,12 @@ interface Wanted {
   readonly offset: number;
 }
 
+/** One handler per command kind. */
+type Handlers<R> = { readonly [K in Command['kind']]: (c: Extract<Command, { kind: K }>) => R };
+
+/** What the kernel does when a command names no choices: X.2's first options, with no per-step state to reset. */
+const DEFAULT_CHOICES = listedChoices();
+
 /** The read-only face of a world that properties judge. */
 export interface WorldView {
   readonly config: WorldConfig;
@@ -62,7 +67,7 @@ export class World implements WorldView {
   private readonly wanted: Wanted[][];
   private readonly clientNumbers = new Map<TaskId, number>();
   private effects: KernelEffect[] = [];
-  private choices: KernelChoices = listedChoices();
+  private choices: KernelChoices = DEFAULT_CHOICES;
   private steps = 0;
 
   constructor(
@@ -108,116 +113,113 @@ export class World implements WorldView {
    * Pure: a search uses it to skip commands that cannot do anything.
    */
   refusal(command: Command): string | null {
-    return match(command)
-      .returnType<string | null>()
-      .with({ kind: 'alloc' }, (c) => this.badClient(c.client) ?? this.badOrder(c.order))
-      .with(
-        { kind: 'request' },
-        (c) => this.badClient(c.client) ?? this.badHolding(c.client, c.handle) ?? this.badOrder(c.order) ?? this.badOffset(c.handle, c.offset, c.order) ?? this.badVaddr(c.vaddr, c.order),
-      )
-      .with(
-        { kind: 'share' },
-        (c) =>
-          this.badClient(c.client) ??
-          this.badOwner(c.client, c.handle) ??
-          this.badClient(c.other) ??
-          (this.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
-      )
-      .with(
-        { kind: 'release' },
-        (c) =>
-          this.badClient(c.client) ??
-          this.badHolding(c.client, c.handle) ??
-          (this.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
-      )
-      .with({ kind: 'dealloc' }, (c) => this.badClient(c.client) ?? this.badOwner(c.client, c.handle))
-      .with(
-        { kind: 'map' },
-        (c) =>
-          this.badClient(c.client) ??
-          this.badClient(c.other) ??
-          (c.client === c.other ? 'a client cannot map to itself' : null) ??
-          this.badVaddr(c.vaddr, c.order) ??
-          this.badVaddr(c.toVaddr, c.order),
-      )
-      .with({ kind: 'unmap' }, (c) => this.badClient(c.client) ?? this.badVaddr(c.vaddr, c.order))
-      .with({ kind: 'touch' }, (c) => {
-        const bad = this.badClient(c.client) ?? this.badVaddr(c.vaddr, 0);
-        if (bad) return bad;
-        if (!this.wantedAt(c.client, c.vaddr)) return `client ${c.client} never asked for page ${c.vaddr}`;
-        return this.kernel.db.inSpace(clientTask(c.client), { base: c.vaddr, order: 0 }).length > 0 ? `page ${c.vaddr} of client ${c.client} is still mapped` : null;
-      })
-      .with({ kind: 'exit' }, (c) => this.badClient(c.client))
-      .exhaustive();
+    return (this.refusals[command.kind] as (c: Command) => string | null)(command);
   }
+
+  /**
+   * Per-kind handlers, as tables rather than match chains: the mapped type keeps them
+   * exhaustive, and a table is built once per world while a chain is built per call, which
+   * on the per-step path cost as much as the step itself.
+   */
+  private readonly refusals: Handlers<string | null> = {
+    alloc: (c) => this.badClient(c.client) ?? this.badOrder(c.order),
+    request: (c) => this.badClient(c.client) ?? this.badHolding(c.client, c.handle) ?? this.badOrder(c.order) ?? this.badOffset(c.handle, c.offset, c.order) ?? this.badVaddr(c.vaddr, c.order),
+    share: (c) =>
+      this.badClient(c.client) ??
+      this.badOwner(c.client, c.handle) ??
+      this.badClient(c.other) ??
+      (this.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
+    release: (c) =>
+      this.badClient(c.client) ??
+      this.badHolding(c.client, c.handle) ??
+      (this.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
+    dealloc: (c) => this.badClient(c.client) ?? this.badOwner(c.client, c.handle),
+    map: (c) =>
+      this.badClient(c.client) ??
+      this.badClient(c.other) ??
+      (c.client === c.other ? 'a client cannot map to itself' : null) ??
+      this.badVaddr(c.vaddr, c.order) ??
+      this.badVaddr(c.toVaddr, c.order),
+    unmap: (c) => this.badClient(c.client) ?? this.badVaddr(c.vaddr, c.order),
+    touch: (c) => {
+      const bad = this.badClient(c.client) ?? this.badVaddr(c.vaddr, 0);
+      if (bad) return bad;
+      if (!this.wantedAt(c.client, c.vaddr)) return `client ${c.client} never asked for page ${c.vaddr}`;
+      return this.kernel.db.inSpace(clientTask(c.client), { base: c.vaddr, order: 0 }).length > 0 ? `page ${c.vaddr} of client ${c.client} is still mapped` : null;
+    },
+    exit: (c) => this.badClient(c.client),
+  };
 
   /** Applies one command; a refused command changes nothing. */
   step(command: Command): StepObservation {
     this.effects = [];
-    this.choices = listedChoices(command.kernel?.partial ?? [], command.kernel?.overmap ?? []);
-    const touched: number[] = [];
-    let refault = false;
+    this.touched = [];
+    this.refault = false;
+    const { partial, overmap } = command.kernel ?? {};
+    this.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
     const bad = this.refusal(command);
     const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
-    const outcome = bad
-      ? refused(bad)
-      : match(command)
-          .returnType<Outcome>()
-          .with({ kind: 'alloc' }, (c) => {
-            const a = this.allocations.allocate(c.client, c.order);
-            if (typeof a === 'string') return refused(a);
-            touched.push(a.handle);
-            return APPLIED;
-          })
-          .with({ kind: 'request' }, (c) => {
-            const w = { vaddr: c.vaddr, order: c.order, handle: c.handle, offset: c.offset };
-            const out = this.serve(c.client, w);
-            if (out.kind === 'applied') this.remember(c.client, w);
-            return out;
-          })
-          .with({ kind: 'share' }, (c) => {
-            this.allocations.share(c.handle, c.other);
-            touched.push(c.handle);
-            return APPLIED;
-          })
-          .with({ kind: 'release' }, (c) => {
-            this.release(c.client, c.handle);
-            touched.push(c.handle);
-            return APPLIED;
-          })
-          .with({ kind: 'dealloc' }, (c) => {
-            this.dealloc(c.handle);
-            touched.push(c.handle);
-            return APPLIED;
-          })
-          .with({ kind: 'map' }, (c) => {
-            const e = this.call(this.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, this.choices));
-            return e.refused ? refused(e.refused) : APPLIED;
-          })
-          .with({ kind: 'unmap' }, (c) => {
-            const e = this.call(this.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, this.choices));
-            return e.refused ? refused(e.refused) : APPLIED;
-          })
-          .with({ kind: 'touch' }, (c) => {
-            const out = this.serve(c.client, this.wantedAt(c.client, c.vaddr)!);
-            refault = out.kind === 'applied';
-            return out;
-          })
-          .with({ kind: 'exit' }, (c) => {
-            this.call(this.kernel.unmap(clientTask(c.client), { base: 0, order: this.config.clientSpaceOrder }, true, this.choices));
-            for (const a of [...this.allocations.live()]) {
-              if (!a.holders.has(c.client)) continue;
-              if (a.owner === c.client) this.dealloc(a.handle);
-              else this.release(c.client, a.handle);
-              touched.push(a.handle);
-            }
-            this.alive[c.client] = false;
-            this.wanted[c.client] = [];
-            return APPLIED;
-          })
-          .exhaustive();
-    return { index: this.steps++, command, actors, outcome, effects: this.effects, touchedAllocations: touched, refault };
+    const outcome = bad ? refused(bad) : (this.appliers[command.kind] as (c: Command) => Outcome)(command);
+    return { index: this.steps++, command, actors, outcome, effects: this.effects, touchedAllocations: this.touched, refault: this.refault };
   }
+
+  private touched: number[] = [];
+  private refault = false;
+
+  private readonly appliers: Handlers<Outcome> = {
+    alloc: (c) => {
+      const a = this.allocations.allocate(c.client, c.order);
+      if (typeof a === 'string') return refused(a);
+      this.touched.push(a.handle);
+      return APPLIED;
+    },
+    request: (c) => {
+      const w = { vaddr: c.vaddr, order: c.order, handle: c.handle, offset: c.offset };
+      const out = this.serve(c.client, w);
+      if (out.kind === 'applied') this.remember(c.client, w);
+      return out;
+    },
+    share: (c) => {
+      this.allocations.share(c.handle, c.other);
+      this.touched.push(c.handle);
+      return APPLIED;
+    },
+    release: (c) => {
+      this.release(c.client, c.handle);
+      this.touched.push(c.handle);
+      return APPLIED;
+    },
+    dealloc: (c) => {
+      this.dealloc(c.handle);
+      this.touched.push(c.handle);
+      return APPLIED;
+    },
+    map: (c) => {
+      const e = this.call(this.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, this.choices));
+      return e.refused ? refused(e.refused) : APPLIED;
+    },
+    unmap: (c) => {
+      const e = this.call(this.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, this.choices));
+      return e.refused ? refused(e.refused) : APPLIED;
+    },
+    touch: (c) => {
+      const out = this.serve(c.client, this.wantedAt(c.client, c.vaddr)!);
+      this.refault = out.kind === 'applied';
+      return out;
+    },
+    exit: (c) => {
+      this.call(this.kernel.unmap(clientTask(c.client), { base: 0, order: this.config.clientSpaceOrder }, true, this.choices));
+      for (const a of [...this.allocations.live()]) {
+        if (!a.holders.has(c.client)) continue;
+        if (a.owner === c.client) this.dealloc(a.handle);
+        else this.release(c.client, a.handle);
+        this.touched.push(a.handle);
+      }
+      this.alive[c.client] = false;
+      this.wanted[c.client] = [];
+      return APPLIED;
+    },
+  };
 
   private wantedAt(client: number, vaddr: number): Wanted | undefined {
     return this.wanted[client]!.find((x) => vaddr >= x.vaddr && vaddr < x.vaddr + 2 ** x.order);

@@ -16,6 +16,8 @@ function populated(nodes: number, memoryOrder: number): Kernel {
 
 export interface OpCosts {
   readonly nodes: number;
+  /** The operations touched pages spread over this many. */
+  readonly span: number;
   /** Microseconds per operation, median over repetitions. */
   readonly mapUs: number;
   readonly unmapUs: number;
@@ -24,16 +26,18 @@ export interface OpCosts {
 
 /**
  * Per-operation cost of map, unmap (revoking one derived page) and flush on a database of
- * `nodes` nodes. Each repetition touches `ops` pages spread over the database and leaves its
+ * `nodes` nodes, in a memory of the same size (1 GiB) whatever the node count, so that only
+ * the count varies (the index depth follows the size of the space). With `span`, the pages
+ * touched lie in the first `span` pages only: the same work with better memory locality. Each repetition touches `ops` pages spread over the database and leaves its
  * size as it found it, so every repetition measures the same size.
  */
-export function opCosts(nodes: number, ops: number, reps: number): OpCosts {
-  const memoryOrder = Math.max(10, Math.ceil(Math.log2(nodes)) + 1);
+export function opCosts(nodes: number, ops: number, reps: number, span = nodes, memoryOrder = 18): OpCosts {
+  if (nodes > 2 ** memoryOrder) throw new RangeError(`${nodes} single-page nodes do not fit 2^${memoryOrder} pages`);
   const k = populated(nodes, memoryOrder);
   const choices = constantChoices();
   // Pages spread evenly over the populated range, in a scattered order (a fixed stride, no randomness).
   const stride = 7919;
-  const pages = Array.from({ length: ops }, (_, i) => (i * stride) % nodes);
+  const pages = Array.from({ length: ops }, (_, i) => (i * stride) % Math.min(span, nodes));
   const owner = (p: number) => task(p % TASKS);
   const map = () => pages.forEach((p) => k.map(owner(p), { base: p, order: 0 }, 'probe', p, RWX, choices));
   const unmap = () => pages.forEach((p) => k.unmap(owner(p), { base: p, order: 0 }, false, choices));
@@ -55,5 +59,5 @@ export function opCosts(nodes: number, ops: number, reps: number): OpCosts {
   }
   if (k.db.size !== nodes + k.roots.length) throw new Error(`kernel benchmark left ${k.db.size} nodes, expected ${nodes + k.roots.length}`);
   const us = (xs: number[]) => (median(xs) * 1000) / ops;
-  return { nodes, mapUs: us(m), unmapUs: us(u), flushUs: us(f) };
+  return { nodes, span: Math.min(span, nodes), mapUs: us(m), unmapUs: us(u), flushUs: us(f) };
 }
