@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ function fpcheck(args: readonly string[]): Spawned {
   };
 }
 
+const filesOf = (d: string): Record<string, string> => Object.fromEntries(listCounterexamples(d).map((f) => [f, readFileSync(f, 'utf8')]));
+
 const until = async (cond: () => boolean, what: string, ms = 30_000) => {
   for (const end = Date.now() + ms; !cond(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 };
@@ -55,7 +57,7 @@ describe('fpcheck as a process', () => {
     expect(listCounterexamples(join(dir, 'cx')).sort()).toEqual(found.map((f) => f.file).sort());
   });
 
-  test('SIGKILL at moments spread over a run never leaves a torn counterexample file or run record', async () => {
+  test('SIGKILL at moments spread over a run never leaves a torn counterexample file or run record; a later process writes the same bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fpcheck-kill-'));
     const args = ['run', '--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '40', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')];
     const start = Date.now();
@@ -66,6 +68,8 @@ describe('fpcheck as a process', () => {
       for (const f of readdirSync(join(dir, 'runs')).filter((n) => n.endsWith('.json') && !n.startsWith('.'))) expect(() => loadRunRecord(join(dir, 'runs', f))).not.toThrow();
     };
     checkFiles();
+    const firstRun = filesOf(join(dir, 'cx'));
+    expect(Object.keys(firstRun).length).toBeGreaterThan(0);
     // The later kill points fall in the phase where files are (re)written over complete ones.
     for (const share of [0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1]) {
       const run = fpcheck(args);
@@ -75,5 +79,9 @@ describe('fpcheck as a process', () => {
       checkFiles();
     }
     expect(existsSync(join(dir, 'runs', 'latest.json'))).toBe(true);
+    // Another process with the same options writes the same bytes (into an emptied directory).
+    rmSync(join(dir, 'cx'), { recursive: true, force: true });
+    expect((await fpcheck(args).exit).code).toBe(EXIT.ok);
+    expect(filesOf(join(dir, 'cx'))).toEqual(firstRun);
   });
 });
