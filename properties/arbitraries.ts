@@ -118,3 +118,9 @@ export function resolveIntent(intent: Intent, world: World): Command | null {
     .with('exit', () => withKernel({ kind: 'exit', client }))
     .exhaustive();
 }
+
+/** The command an intent means now, if the world would take it; the search skips the rest, since they cannot change anything. */
+export function applicableCommand(intent: Intent, world: World): Command | null {
+  const c = resolveIntent(intent, world);
+  return c && world.refusal(c) === null ? c : null;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../model/index.ts';
-import { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
+import { applicableCommand, DEFAULT_WEIGHTS, intentArbitrary, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
 import { cellSeed } from './seed.ts';
@@ -138,8 +138,7 @@ class Runner {
 
   /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it. */
   resolve(intent: Intent): Command | null {
-    const c = resolveIntent(intent, this.world);
-    return c && this.world.refusal(c) === null ? c : null;
+    return applicableCommand(intent, this.world);
   }
 
   readonly log: Command[] = [];

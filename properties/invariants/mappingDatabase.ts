@@ -1,5 +1,5 @@
-import { checkStructureAfter } from '../../model/index.ts';
-import { HOLDS, violated, type Invariant } from '../invariant.ts';
+import { checkStructureAfter, type StructureViolation } from '../../model/index.ts';
+import { HOLDS, violated, type Invariant, type Verdict } from '../invariant.ts';
 
 /** The kernel model's own structure rules, on what the step touched; a refused step must change nothing. */
 export const mappingDatabase: Invariant = {
@@ -8,12 +8,11 @@ export const mappingDatabase: Invariant = {
   statement: 'the mapping database stays a valid derivation forest (parents contain children, no cycles, rights never grow, no overlap, sigma0 covers memory once, indexes agree)',
   premise: 'every step',
   minNonVacuousShare: 0.5,
-  check(obs, after) {
-    const v = checkStructureAfter(after.kernel, obs.effects);
-    if (v.length > 0) return violated(`${v[0]!.rule}: ${v[0]!.message}`);
-    return HOLDS;
-  },
+  check: (obs, after) => structureVerdict(checkStructureAfter(after.kernel, obs.effects)),
 };
+
+/** The first broken structure rule, as a verdict. */
+export const structureVerdict = (v: readonly StructureViolation[]): Verdict => (v.length > 0 ? violated(`${v[0]!.rule}: ${v[0]!.message}`) : HOLDS);
 
 /** A refused command leaves the mapping database untouched (NOVA's rollback rule). */
 export const refusedLeavesState: Invariant = {

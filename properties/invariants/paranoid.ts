@@ -1,15 +1,11 @@
 import { checkStructure } from '../../model/index.ts';
-import { HOLDS, violated, type Invariant } from '../invariant.ts';
-import { mappingDatabase } from './mappingDatabase.ts';
+import type { Invariant } from '../invariant.ts';
+import { mappingDatabase, structureVerdict } from './mappingDatabase.ts';
 
 /** `structure.mapping-database` re-checked over the whole database every step, not only what the step touched. */
 export const mappingDatabaseFull: Invariant = {
   ...mappingDatabase,
-  check(_obs, after) {
-    const v = checkStructure(after.kernel);
-    if (v.length > 0) return violated(`${v[0]!.rule}: ${v[0]!.message}`);
-    return HOLDS;
-  },
+  check: (_obs, after) => structureVerdict(checkStructure(after.kernel)),
 };
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
-import { DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, paranoid, resolveIntent, searchCell, type Invariant } from '../../properties/index.ts';
+import { applicableCommand, DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, paranoid, searchCell, type Invariant } from '../../properties/index.ts';
 import { median, medianMs, timed } from './measure.ts';
 
 /**
@@ -13,8 +13,8 @@ export function pregenerate(design: Design, profile: ProfileName, config: WorldC
     const world = new World(config, design, profile);
     const out: Command[] = [];
     for (const i of intents) {
-      const c = resolveIntent(i, world);
-      if (c && world.refusal(c) === null) {
+      const c = applicableCommand(i, world);
+      if (c) {
         world.step(c);
         out.push(c);
       }
