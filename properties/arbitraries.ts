@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { match } from 'ts-pattern';
 import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, type Command, type CommandKind, type KernelInput, type ProfileName, type World, type WorldConfig } from '../model/index.ts';
 
 /** Relative weights of command kinds: deallocs, releases and sharing are common so that revocation with live mappings happens often. */
@@ -65,58 +64,72 @@ export function intentArbitrary(config: WorldConfig, profile: ProfileName, weigh
 const pickFrom = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
 const alignDown = (v: number, order: number): number => v - (v % 2 ** order);
 
+/** What every resolver gets: the intent, the world, and the acting client (alive). */
+interface Resolving {
+  readonly intent: Intent;
+  readonly world: World;
+  readonly client: number;
+  readonly alive: readonly number[];
+}
+
+const liveAllocations = (w: World) => [...w.allocations.live()];
+const otherOf = (r: Resolving) => pickFrom(r.alive.filter((c) => c !== r.client), r.intent.other);
+const withKernel = (r: Resolving, c: Command): Command => (r.intent.kernel ? { ...c, kernel: r.intent.kernel } : c);
+
+/**
+ * One resolver per command kind. A table rather than a match chain: this runs for every
+ * generated intent, and a chain is rebuilt per call while the table is built once; the
+ * mapped type keeps it exhaustive.
+ */
+const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null } = {
+  alloc: ({ client, intent }) => ({ kind: 'alloc', client, order: intent.order }),
+  request: (r) => {
+    const { client, intent, world } = r;
+    const a = pickFrom(liveAllocations(world).filter((x) => x.holders.has(client)), intent.pick);
+    if (!a) return null;
+    const order = Math.min(intent.order, a.fpage.order);
+    const offset = intent.at % (2 ** a.fpage.order - 2 ** order + 1);
+    return withKernel(r, { kind: 'request', client, handle: a.handle, offset, order, vaddr: alignDown(intent.at * 2 ** order, order) % 2 ** world.config.clientSpaceOrder });
+  },
+  share: ({ client, intent, world, alive }) => {
+    const a = pickFrom(liveAllocations(world).filter((x) => x.owner === client), intent.pick);
+    const to = a && pickFrom(alive.filter((c) => !a.holders.has(c)), intent.other);
+    return a && to !== undefined ? { kind: 'share', client, handle: a.handle, other: to } : null;
+  },
+  release: (r) => {
+    const a = pickFrom(liveAllocations(r.world).filter((x) => x.holders.has(r.client) && x.owner !== r.client), r.intent.pick);
+    return a ? withKernel(r, { kind: 'release', client: r.client, handle: a.handle }) : null;
+  },
+  dealloc: (r) => {
+    const a = pickFrom(liveAllocations(r.world).filter((x) => x.owner === r.client), r.intent.pick);
+    return a ? withKernel(r, { kind: 'dealloc', client: r.client, handle: a.handle }) : null;
+  },
+  map: (r) => {
+    const { client, intent, world } = r;
+    const n = pickFrom(world.kernel.db.inSpace(clientTask(client), { base: 0, order: world.config.clientSpaceOrder }), intent.pick);
+    const other = otherOf(r);
+    if (!n || other === undefined) return null;
+    const order = Math.min(intent.order, n.order);
+    const vaddr = n.vbase + alignDown(intent.at % 2 ** n.order, order);
+    return withKernel(r, { kind: 'map', client, vaddr, order, other, toVaddr: alignDown(intent.at, order) });
+  },
+  unmap: (r) => withKernel(r, { kind: 'unmap', client: r.client, vaddr: alignDown(r.intent.at, r.intent.order), order: r.intent.order, flush: r.intent.flush }),
+  touch: (r) => {
+    const w = pickFrom(r.world.wantedOf(r.client), r.intent.pick);
+    return w ? withKernel(r, { kind: 'touch', client: r.client, vaddr: w.vaddr + (r.intent.at % 2 ** w.order) }) : null;
+  },
+  exit: (r) => withKernel(r, { kind: 'exit', client: r.client }),
+};
+
 /**
  * Turns an intent into a concrete command for the world as it is now, or null when nothing
  * fits (no allocation to release, no mapping to share). Deterministic.
  */
 export function resolveIntent(intent: Intent, world: World): Command | null {
-  const cfg = world.config;
-  const alive = Array.from({ length: cfg.clients }, (_, i) => i).filter((i) => world.isAlive(i));
+  const alive: number[] = [];
+  for (let i = 0; i < world.config.clients; i++) if (world.isAlive(i)) alive.push(i);
   const client = pickFrom(alive, intent.who);
-  if (client === undefined) return null;
-  const live = [...world.allocations.live()];
-  const other = pickFrom(alive.filter((c) => c !== client), intent.other);
-  const withKernel = (c: Command): Command => (intent.kernel ? { ...c, kernel: intent.kernel } : c);
-  return match(intent.kind)
-    .returnType<Command | null>()
-    .with('alloc', () => ({ kind: 'alloc', client, order: intent.order }))
-    .with('request', () => {
-      const a = pickFrom(live.filter((x) => x.holders.has(client)), intent.pick);
-      if (!a) return null;
-      const order = Math.min(intent.order, a.fpage.order);
-      const offset = intent.at % (2 ** a.fpage.order - 2 ** order + 1);
-      return withKernel({ kind: 'request', client, handle: a.handle, offset, order, vaddr: alignDown(intent.at * 2 ** order, order) % 2 ** cfg.clientSpaceOrder });
-    })
-    .with('share', () => {
-      const a = pickFrom(live.filter((x) => x.owner === client), intent.pick);
-      const to = a && pickFrom(alive.filter((c) => !a.holders.has(c)), intent.other);
-      return a && to !== undefined ? { kind: 'share', client, handle: a.handle, other: to } : null;
-    })
-    .with('release', () => {
-      const a = pickFrom(live.filter((x) => x.holders.has(client) && x.owner !== client), intent.pick);
-      return a ? withKernel({ kind: 'release', client, handle: a.handle }) : null;
-    })
-    .with('dealloc', () => {
-      const a = pickFrom(live.filter((x) => x.owner === client), intent.pick);
-      return a ? withKernel({ kind: 'dealloc', client, handle: a.handle }) : null;
-    })
-    .with('map', () => {
-      const n = pickFrom(world.kernel.db.inSpace(clientTask(client), { base: 0, order: cfg.clientSpaceOrder }), intent.pick);
-      if (!n || other === undefined) return null;
-      const order = Math.min(intent.order, n.order);
-      const vaddr = n.vbase + alignDown(intent.at % 2 ** n.order, order);
-      return withKernel({ kind: 'map', client, vaddr, order, other, toVaddr: alignDown(intent.at, order) });
-    })
-    .with('unmap', () => {
-      const order = intent.order;
-      return withKernel({ kind: 'unmap', client, vaddr: alignDown(intent.at, order), order, flush: intent.flush });
-    })
-    .with('touch', () => {
-      const w = pickFrom(world.wantedOf(client), intent.pick);
-      return w ? withKernel({ kind: 'touch', client, vaddr: w.vaddr + (intent.at % 2 ** w.order) }) : null;
-    })
-    .with('exit', () => withKernel({ kind: 'exit', client }))
-    .exhaustive();
+  return client === undefined ? null : RESOLVERS[intent.kind]({ intent, world, client, alive });
 }
 
 /** The command an intent means now, if the world would take it; the search skips the rest, since they cannot change anything. */
