@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { BadFileError, describeStatus, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
-import { configProblems, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
-import { checkInWorkers, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
+import { DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
+import { checkInWorkers, planOf, DEFAULT_BLOCK_RUNS, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
 import { coverageHtml, coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, runRecordOf, showVerdict, tracePicture, verdictOf, type RunRecord, type TracePicture } from '../reports/index.ts';
 import { showTrace } from './trace.ts';
 
@@ -50,23 +50,14 @@ interface RunFlags {
   runsDir: string;
   failOnViolation?: boolean;
   workers: number;
+  blockRuns: number;
   shard?: Shard;
   paranoid?: boolean;
 }
 
 async function runCommand(flags: RunFlags): Promise<number> {
   const config = { ...DEFAULT_CONFIG, memoryPages: flags.memory, clients: flags.clients, quota: flags.quota, proxySpaceOrder: flags.proxySpace };
-  const problems = configProblems(config);
-  if (problems.length > 0) throw new UsageError(`bad world configuration: ${problems.join('; ')}`);
-  // The search runs in worker threads, so this thread stays free to take the signal at once.
-  const stop = new AbortController();
-  // A second signal means "now": every file is written atomically, so leaving at once tears none.
-  const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.interrupted) : stop.abort());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const tty = process.stderr.isTTY;
-  let lastCell = -1;
-  const result = await checkInWorkers({
+  const options = {
     // Registry order, once each: the matrix order that shards and merged reports share.
     ...(flags.design ? { designs: DESIGNS.map((d) => d.name).filter((n) => flags.design!.includes(n)) } : {}),
     ...(flags.profile ? { profiles: flags.profile } : {}),
@@ -74,19 +65,42 @@ async function runCommand(flags: RunFlags): Promise<number> {
     runs: flags.runs,
     maxCommands: flags.maxCommands,
     seed: flags.seed,
+    blockRuns: flags.blockRuns,
     ...(flags.timeLimit ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
-    workers: flags.workers,
     ...(flags.shard ? { shard: flags.shard } : {}),
     paranoid: flags.paranoid ?? false,
+  };
+  // Refuse a configuration or budget that makes no sense before any thread starts.
+  try {
+    planOf(options);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  // The search runs in worker threads, so this thread stays free to take the signal at once.
+  const stop = new AbortController();
+  // A second signal means "now": every file is written atomically, so leaving at once tears none.
+  const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.interrupted) : stop.abort());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tty = process.stderr.isTTY;
+  let lastLogged = -Infinity;
+  const result = await checkInWorkers({
+    ...options,
+    workers: flags.workers,
     signal: stop.signal,
     onProgress: (p) => {
-      const line = `[${p.cell + 1}/${p.cells}] ${p.design} on ${p.profile}: run ${p.runs}/${flags.runs}`;
-      if (tty && p.runs % 10 === 0) process.stderr.write(`\r${line.padEnd(70)}`);
-      else if (!tty && p.cell !== lastCell) process.stderr.write(`${line}\n`);
-      lastCell = p.cell;
+      const block = p.blocks > 1 ? ` block ${p.block + 1}/${p.blocks}` : '';
+      const line = `[${Math.floor((100 * p.done) / Math.max(1, p.total))}%] ${p.done}/${p.total} runs; ${p.design} on ${p.profile}${block}`;
+      if (tty && p.runs % 10 === 0) process.stderr.write(`\r${line.padEnd(78)}`);
+      // A log gets a line as each block starts, but at most one per percent of the run.
+      else if (!tty && p.runs === 0 && p.done - lastLogged >= p.total / 100) {
+        process.stderr.write(`${line}\n`);
+        lastLogged = p.done;
+      }
     },
   });
-  if (tty) process.stderr.write(`\r${' '.repeat(70)}\r`);
+  if (tty) process.stderr.write(`\r${' '.repeat(78)}\r`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   const record = runRecordOf(result, { fpcheck: VERSION, paranoid: flags.paranoid ?? false, ...(flags.shard ? { shard: flags.shard } : {}) }, (f) => saveFinding(flags.out, f, VERSION));
@@ -181,7 +195,8 @@ export function program(setExit: (code: number) => void): Cli {
     .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
     .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
     .addOption(new Option('--workers <n>', 'worker threads sharing the matrix (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
-    .addOption(new Option('--shard <i/n>', 'search only slice i of n of the matrix; `fpcheck report` merges the slices').argParser(shardSpec))
+    .addOption(new Option('--block-runs <n>', 'runs per seed block: each cell searches its runs in blocks with seeds of their own, shared out over workers and shards').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
+    .addOption(new Option('--shard <i/n>', 'search only slice i of n of the seed blocks of the matrix; `fpcheck report` merges the slices').argParser(shardSpec))
     .option('--paranoid', 're-check the whole mapping database after every step, not only what the step touched')
     .action(async (flags: RunFlags) => setExit(await runCommand(flags)));
   cli

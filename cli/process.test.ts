@@ -39,7 +39,7 @@ describe('fpcheck as a process', () => {
   test('SIGINT stops a long run promptly, saves what it found, writes the record marked interrupted, exits 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fpcheck-int-'));
     const run = fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '10000000', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
-    await until(() => run.stderr().includes('[1/2]'), 'the search to start');
+    await until(() => run.stderr().includes('runs; direct-exact'), 'the search to start');
     // Long enough for the search to find the cell's first violations, far short of its budget.
     await new Promise((r) => setTimeout(r, 1500));
     const sent = Date.now();

@@ -2,25 +2,41 @@ import { configProblems, DEFAULT_CONFIG, designNamed, DESIGNS, PROFILE_NAMES, ty
 import type { Invariant } from './invariant.ts';
 import { INVARIANTS } from './invariants/index.ts';
 import { paranoid } from './invariants/paranoid.ts';
+import { joinBlocks } from './blocks.ts';
 import { DEFAULT_SEARCH, searchCell, type CellResult, type SearchOptions } from './search.ts';
 
 /** What to check: designs (objects or registered names) on kernel profiles. */
-export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun'>> {
+export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'block'>> {
   readonly designs?: ReadonlyArray<Design | string>;
   readonly profiles?: readonly ProfileName[];
   readonly config?: Partial<WorldConfig>;
   readonly invariants?: readonly Invariant[];
   /** Re-check the whole mapping database after every step instead of only what the step touched. */
   readonly paranoid?: boolean;
-  /** Search only this deterministic slice of the matrix (1-based index of `count` slices). */
+  /** A cell's runs are searched in seed blocks of this many runs, each with seeds of its own: the unit that workers and shards share out. */
+  readonly blockRuns?: number;
+  /** Search only this deterministic slice of the seed blocks of the matrix (1-based index of `count` slices). */
   readonly shard?: Shard;
-  /** Called before each cell and after each of its runs. */
-  readonly onProgress?: (p: { cell: number; cells: number; design: string; profile: ProfileName; runs: number }) => void;
+  /** Called before each seed block and after each of its runs; `done` counts runs over the whole plan. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly design: string;
+  readonly profile: ProfileName;
+  /** The block of the cell, 0-based, of `blocks`. */
+  readonly block: number;
+  readonly blocks: number;
+  /** Runs done in this block. */
+  readonly runs: number;
+  /** Runs done, and planned, over every block of the plan. */
+  readonly done: number;
+  readonly total: number;
 }
 
 export interface CheckResult {
   readonly config: WorldConfig;
-  readonly options: { readonly runs: number; readonly maxCommands: number; readonly seed: number };
+  readonly options: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly blockRuns: number };
   readonly cells: readonly CellResult[];
   readonly interrupted: boolean;
 }
@@ -31,26 +47,57 @@ export interface Shard {
   readonly count: number;
 }
 
+/** Up to this many runs of a cell share one seed block by default: the default run (300 runs a cell) is one block per cell. */
+export const DEFAULT_BLOCK_RUNS = 10_000;
+/** More blocks than this per cell would make run records long for no gain; a larger `blockRuns` is asked for instead. */
+export const MAX_BLOCKS_PER_CELL = 10_000;
+
+/** One seed block of one cell: the unit of work that threads and machines share out. */
+export interface Unit {
+  /** Index of the cell in the plan's (unsharded) cell list. */
+  readonly cell: number;
+  readonly design: Design;
+  readonly profile: ProfileName;
+  readonly block: number;
+  readonly runs: number;
+}
+
 /**
  * The design x profile cells to search: every requested design on every requested profile it
- * supports, in matrix order (designs as given, profiles in registry order). A shard takes every `count`-th cell from its `index`: the slices
- * are disjoint, cover the matrix, and balance designs across machines. Each cell's seed
- * derives from the run seed and its own name, so it gives the same result in any slice.
+ * supports, in matrix order (designs as given, profiles in registry order).
  */
-export function cellsOf(designs: readonly Design[], profiles: readonly ProfileName[], shard?: Shard): Array<{ design: Design; profile: ProfileName }> {
+export function cellsOf(designs: readonly Design[], profiles: readonly ProfileName[]): Array<{ design: Design; profile: ProfileName }> {
   // Profiles in registry order, whatever order they were asked in: shards and merges rely on one order.
   const ordered = PROFILE_NAMES.filter((p) => profiles.includes(p));
-  const all = designs.flatMap((design) => ordered.filter((p) => design.supports(p)).map((profile) => ({ design, profile })));
+  return designs.flatMap((design) => ordered.filter((p) => design.supports(p)).map((profile) => ({ design, profile })));
+}
+
+/**
+ * The seed blocks of every cell, cell by cell. A shard takes every `count`-th block from its
+ * `index`: the slices are disjoint, cover the matrix and every cell's seeds, and balance designs
+ * across machines. Each block's seeds derive from the run seed, its cell and its number, so it
+ * gives the same result in any slice, thread or order.
+ */
+export function unitsOf(cells: ReadonlyArray<{ design: Design; profile: ProfileName }>, runs: number, blockRuns: number, shard?: Shard): Unit[] {
+  const blocks = Math.max(1, Math.ceil(runs / blockRuns));
+  const all = cells.flatMap(({ design, profile }, cell) => Array.from({ length: blocks }, (_, block) => ({ cell, design, profile, block, runs: Math.min(blockRuns, runs - block * blockRuns) })));
   return shard ? all.filter((_, i) => i % shard.count === shard.index - 1) : all;
 }
 
+export type Plan = ReturnType<typeof planOf>;
+
 /** The full check options with defaults filled in and designs resolved; throws RangeError on bad input. */
-export function planOf(opts: CheckOptions): { config: WorldConfig; search: { runs: number; maxCommands: number; seed: number }; cells: Array<{ design: Design; profile: ProfileName }>; invariants: readonly Invariant[] } {
+export function planOf(opts: CheckOptions) {
   const config: WorldConfig = { ...DEFAULT_CONFIG, ...opts.config };
   const problems = configProblems(config);
   if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
   if (opts.shard && !(Number.isInteger(opts.shard.count) && opts.shard.count >= 1 && Number.isInteger(opts.shard.index) && opts.shard.index >= 1 && opts.shard.index <= opts.shard.count)) {
     throw new RangeError(`bad shard ${opts.shard.index}/${opts.shard.count}: want i/n with 1 <= i <= n`);
+  }
+  const search = { runs: opts.runs ?? DEFAULT_SEARCH.runs, maxCommands: opts.maxCommands ?? DEFAULT_SEARCH.maxCommands, seed: opts.seed ?? DEFAULT_SEARCH.seed, blockRuns: opts.blockRuns ?? DEFAULT_BLOCK_RUNS };
+  if (!(Number.isInteger(search.blockRuns) && search.blockRuns >= 1)) throw new RangeError(`bad blockRuns ${search.blockRuns}: want a whole number of runs, at least 1`);
+  if (Math.ceil(search.runs / search.blockRuns) > MAX_BLOCKS_PER_CELL) {
+    throw new RangeError(`${search.runs} runs in blocks of ${search.blockRuns} make ${Math.ceil(search.runs / search.blockRuns)} blocks a cell, over ${MAX_BLOCKS_PER_CELL}; raise blockRuns (--block-runs)`);
   }
   const designs = (opts.designs ?? DESIGNS).map((d) => {
     if (typeof d !== 'string') return d;
@@ -59,23 +106,69 @@ export function planOf(opts: CheckOptions): { config: WorldConfig; search: { run
     return found;
   });
   const invariants = opts.invariants ?? INVARIANTS;
+  const cells = cellsOf(designs, opts.profiles ?? PROFILE_NAMES);
   return {
     config,
-    search: { runs: opts.runs ?? DEFAULT_SEARCH.runs, maxCommands: opts.maxCommands ?? DEFAULT_SEARCH.maxCommands, seed: opts.seed ?? DEFAULT_SEARCH.seed },
-    cells: cellsOf(designs, opts.profiles ?? PROFILE_NAMES, opts.shard),
+    search,
+    cells,
+    units: unitsOf(cells, search.runs, search.blockRuns, opts.shard),
     invariants: opts.paranoid ? paranoid(invariants) : invariants,
   };
 }
 
-/** Searches one cell of a plan (shared by `check` and the worker threads). */
-export function checkCell(plan: ReturnType<typeof planOf>, design: Design, profile: ProfileName, opts: Pick<CheckOptions, 'timeLimitMs' | 'weights' | 'shouldStop'>, onRun?: (runs: number) => void): CellResult {
-  return searchCell(design, profile, plan.config, plan.invariants, {
-    ...plan.search,
+/** Searches one seed block of a plan (shared by `check` and the worker threads). */
+export function checkUnit(plan: Plan, unit: Unit, opts: Pick<CheckOptions, 'timeLimitMs' | 'weights' | 'shouldStop'>, onRun?: (runs: number) => void): CellResult {
+  return searchCell(unit.design, unit.profile, plan.config, plan.invariants, {
+    runs: unit.runs,
+    maxCommands: plan.search.maxCommands,
+    seed: plan.search.seed,
+    block: unit.block,
     ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
     ...(opts.weights ? { weights: opts.weights } : {}),
     ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
     ...(onRun ? { onRun } : {}),
   });
+}
+
+/**
+ * The plan's cells from the results of its units (`results[i]` for `plan.units[i]`, missing if
+ * it never ran), in matrix order. A cell some of whose blocks never ran is marked interrupted;
+ * a cell none of whose blocks ran is left out.
+ */
+export function cellResultsOf(plan: Plan, results: ReadonlyArray<CellResult | undefined>): { cells: CellResult[]; interrupted: boolean } {
+  const byCell = new Map<number, { planned: number; done: CellResult[] }>();
+  plan.units.forEach((u, i) => {
+    const entry = byCell.get(u.cell) ?? { planned: 0, done: [] };
+    entry.planned++;
+    const r = results[i];
+    if (r) entry.done.push(r);
+    byCell.set(u.cell, entry);
+  });
+  const cells: CellResult[] = [];
+  let interrupted = false;
+  for (const [cell, { planned, done }] of [...byCell].sort(([a], [b]) => a - b)) {
+    const { design, profile } = plan.cells[cell]!;
+    if (done.length < planned) interrupted = true;
+    if (done.length === 0) continue;
+    const joined = joinBlocks(done, (f) => f.violation.invariant);
+    cells.push({ design: design.name, profile, ...joined, interrupted: joined.interrupted || done.length < planned });
+    interrupted ||= joined.interrupted;
+  }
+  return { cells, interrupted };
+}
+
+/** The runs planned over every unit, and a progress reporter that adds up runs done. */
+export function progressOf(plan: Plan, onProgress?: (p: Progress) => void): (unit: number, runs: number) => void {
+  const total = plan.units.reduce((n, u) => n + u.runs, 0);
+  const blocks = Math.max(1, Math.ceil(plan.search.runs / plan.search.blockRuns));
+  const doneIn = new Map<number, number>();
+  let done = 0;
+  return (unit, runs) => {
+    const u = plan.units[unit]!;
+    done += runs - (doneIn.get(unit) ?? 0);
+    doneIn.set(unit, runs);
+    onProgress?.({ design: u.design.name, profile: u.profile, block: u.block, blocks, runs, done, total });
+  };
 }
 
 /**
@@ -87,20 +180,14 @@ export function checkCell(plan: ReturnType<typeof planOf>, design: Design, profi
 export function check(opts: CheckOptions = {}): CheckResult {
   const plan = planOf(opts);
   const results: CellResult[] = [];
-  let interrupted = false;
-  for (const [i, { design, profile }] of plan.cells.entries()) {
-    if (opts.shouldStop?.()) {
-      interrupted = true;
-      break;
-    }
-    const progress = (runs: number) => opts.onProgress?.({ cell: i, cells: plan.cells.length, design: design.name, profile, runs });
-    progress(0);
-    const r = checkCell(plan, design, profile, opts, progress);
+  const progress = progressOf(plan, opts.onProgress);
+  for (const [i, unit] of plan.units.entries()) {
+    if (opts.shouldStop?.()) break;
+    progress(i, 0);
+    const r = checkUnit(plan, unit, opts, (runs) => progress(i, runs));
     results.push(r);
-    if (r.interrupted) {
-      interrupted = true;
-      break;
-    }
+    if (r.interrupted) break;
   }
-  return { config: plan.config, options: plan.search, cells: results, interrupted };
+  const { cells, interrupted } = cellResultsOf(plan, results);
+  return { config: plan.config, options: plan.search, cells, interrupted };
 }

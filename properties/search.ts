@@ -12,6 +12,8 @@ export interface SearchOptions {
   readonly runs: number;
   readonly maxCommands: number;
   readonly seed: number;
+  /** Which seed block of the cell this search is (0 unless the cell's budget is split; see `check`). */
+  readonly block?: number;
   /** Stops the search after this many milliseconds (makes results depend on speed; off by default). */
   readonly timeLimitMs?: number;
   readonly weights?: CommandWeights;
@@ -41,12 +43,16 @@ export interface Finding {
   readonly checked: readonly string[];
   readonly violation: Violation;
   readonly commands: readonly Command[];
+  /** The seed block that found it; where blocks of one cell agree, the lowest block's finding is kept. */
+  readonly block: number;
   readonly provenance: { readonly seed: number; readonly path: string; readonly runsToFind: number; readonly shrinks: number; readonly foundLength: number };
 }
 
 export interface CellResult {
   readonly design: string;
   readonly profile: ProfileName;
+  /** The seed blocks of the cell this result covers, ascending. */
+  readonly blocks: readonly number[];
   readonly findings: readonly Finding[];
   readonly stats: CellStats;
   readonly interrupted: boolean;
@@ -71,6 +77,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
   let active = [...invariants];
   let runsLeft = opts.runs;
   let interrupted = false;
+  const block = opts.block ?? 0;
   const anyCommand = intentArbitrary(config, profile, opts.weights ?? DEFAULT_WEIGHTS).map((i) => new StepCommand(i));
   for (let round = 0; runsLeft > 0 && active.length > 0 && !interrupted; round++) {
     let counting = true;
@@ -93,7 +100,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
         }
       }
     });
-    const seed = cellSeed(opts.seed, design.name, profile, round);
+    const seed = cellSeed(opts.seed, design.name, profile, round, block);
     opts.onPhase?.({ kind: 'round', round });
     const result = fc.check(property, {
       seed,
@@ -117,11 +124,12 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       checked: checked.map((i) => i.name),
       violation: min.violation,
       commands: min.commands,
+      block,
       provenance: { seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
     });
     active = active.filter((i) => i.name !== first.invariant);
   }
-  return { design: design.name, profile, findings, stats, interrupted };
+  return { design: design.name, profile, blocks: [block], findings, stats, interrupted };
 }
 
 /** The system under test for fast-check's model run: a world whose every step is judged by the invariants. */

@@ -8,5 +8,10 @@ export function fnv1a(text: string): number {
   return h;
 }
 
-/** The seed of one search round of one cell: independent of which other cells run, or in which order. */
-export const cellSeed = (seed: number, design: string, profile: string, round: number): number => fnv1a(`${seed}/${design}/${profile}/${round}`) | 0;
+/**
+ * The seed of one search round of one seed block of one cell: independent of which other cells
+ * or blocks run, where, or in which order. Block 0 keeps the form a cell had before cells were
+ * split into blocks, so its seeds (and the files it saves) did not change.
+ */
+export const cellSeed = (seed: number, design: string, profile: string, round: number, block = 0): number =>
+  fnv1a(block === 0 ? `${seed}/${design}/${profile}/${round}` : `${seed}/${design}/${profile}/${round}/block${block}`) | 0;

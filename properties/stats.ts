@@ -107,3 +107,34 @@ export class RunCounter {
     addTo(st.cost.proxyPages, proxyPages);
   }
 }
+
+/** Adds the counts of `b` into `a` key by key (a key missing from `a` starts at 0). */
+function addCounts<T extends object>(a: T, b: Readonly<T>): void {
+  const to = a as Record<string, number>;
+  for (const [k, v] of Object.entries(b) as Array<[string, number]>) to[k] = (to[k] ?? 0) + v;
+}
+
+/**
+ * The stats of several seed blocks of one cell, as if one search had made them all. Every
+ * figure is a count, so the sum is exact and does not depend on the order of the parts; keys
+ * come out in one canonical order, so equal sums serialize to equal bytes.
+ */
+export function sumStats(parts: readonly CellStats[]): CellStats {
+  const out: CellStats = { runs: 0, steps: 0, invariants: {}, commands: {} as CellStats['commands'], refusals: {}, branches: {} as CellStats['branches'], cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} } };
+  for (const p of parts) {
+    out.runs += p.runs;
+    out.steps += p.steps;
+    for (const [name, c] of Object.entries(p.invariants)) addCounts((out.invariants[name] ??= { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }), c);
+    for (const [kind, c] of Object.entries(p.commands) as Array<[CommandKind, CommandCounts]>) addCounts((out.commands[kind] ??= { generated: 0, applied: 0, refused: 0, exhausted: 0 }), c);
+    addCounts(out.refusals, p.refusals);
+    addCounts(out.branches, p.branches);
+    addCounts(out.cost.collateral, p.cost.collateral);
+    addCounts(out.cost.kernelCalls, p.cost.kernelCalls);
+    addCounts(out.cost.nodes, p.cost.nodes);
+    addCounts(out.cost.proxyPages, p.cost.proxyPages);
+    out.cost.refaults += p.cost.refaults;
+  }
+  // Refusal reasons appear in the order runs met them; sort them so a sum never depends on the order of its parts.
+  out.refusals = Object.fromEntries(Object.entries(out.refusals).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return out;
+}

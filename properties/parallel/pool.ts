@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { match } from 'ts-pattern';
-import { planOf, type CheckOptions, type CheckResult } from '../check.ts';
+import { cellResultsOf, planOf, progressOf, type CheckOptions, type CheckResult } from '../check.ts';
 import type { CellResult } from '../search.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
@@ -17,9 +17,9 @@ export interface ParallelOptions extends Omit<CheckOptions, 'designs' | 'invaria
 export const defaultWorkers = (): number => availableParallelism();
 
 /**
- * `check` spread over worker threads: each worker takes the next unsearched cell. Every cell's
- * seed depends only on the run seed and the cell, and results are put back in matrix order,
- * so the result equals `check` with the same options whatever the worker count.
+ * `check` spread over worker threads: each worker takes the next unsearched seed block. Every
+ * block's seeds depend only on the run seed, its cell and its number, and blocks are joined back
+ * in matrix order, so the result equals `check` with the same options whatever the worker count.
  */
 export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult> {
   const { workers: wanted, signal, onProgress, ...options } = opts;
@@ -27,16 +27,14 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const setup: WorkerSetup = { options, stop: stop.buffer as SharedArrayBuffer };
   const results: Array<CellResult | undefined> = [];
-  const count = Math.max(1, Math.min(wanted ?? defaultWorkers(), plan.cells.length));
+  const units = plan.units.length;
+  const count = Math.max(1, Math.min(wanted ?? defaultWorkers(), units));
   let next = 0;
   const onAbort = () => Atomics.store(stop, 0, 1);
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort);
-  const progress = (cell: number, runs: number) => {
-    const c = plan.cells[cell]!;
-    onProgress?.({ cell, cells: plan.cells.length, design: c.design.name, profile: c.profile, runs });
-  };
-  const pool = Array.from({ length: plan.cells.length === 0 ? 0 : count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
+  const progress = progressOf(plan, onProgress);
+  const pool = Array.from({ length: units === 0 ? 0 : count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
   try {
     await Promise.all(
       pool.map(
@@ -44,16 +42,16 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
           new Promise<void>((resolve, reject) => {
             const send = (m: ToWorker) => w.postMessage(m);
             const feed = () => {
-              if (next < plan.cells.length && Atomics.load(stop, 0) === 0) {
+              if (next < units && Atomics.load(stop, 0) === 0) {
                 progress(next, 0);
-                send({ kind: 'cell', cell: next++ });
+                send({ kind: 'unit', unit: next++ });
               } else send({ kind: 'close' });
             };
             w.on('message', (m: FromWorker) =>
               match(m)
-                .with({ kind: 'progress' }, ({ cell, runs }) => progress(cell, runs))
-                .with({ kind: 'done' }, ({ cell, result }) => {
-                  results[cell] = result;
+                .with({ kind: 'progress' }, ({ unit, runs }) => progress(unit, runs))
+                .with({ kind: 'done' }, ({ unit, result }) => {
+                  results[unit] = result;
                   feed();
                 })
                 .exhaustive(),
@@ -68,8 +66,7 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
     signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  // Cells run out of order; a stop leaves gaps. Keep matrix order and drop what never started.
-  const cells = results.filter((r): r is CellResult => r !== undefined);
-  const interrupted = cells.length < plan.cells.length || cells.some((c) => c.interrupted);
+  // Blocks run out of order, and a stop leaves gaps: the join puts them in matrix order and marks the gaps.
+  const { cells, interrupted } = cellResultsOf(plan, results);
   return { config: plan.config, options: plan.search, cells, interrupted };
 }

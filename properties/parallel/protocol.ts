@@ -8,10 +8,10 @@ export interface WorkerSetup {
   readonly stop: SharedArrayBuffer;
 }
 
-/** Main thread to worker: search cell `cell` of the plan, or finish. */
-export type ToWorker = { readonly kind: 'cell'; readonly cell: number } | { readonly kind: 'close' };
+/** Main thread to worker: search seed block `unit` of the plan, or finish. */
+export type ToWorker = { readonly kind: 'unit'; readonly unit: number } | { readonly kind: 'close' };
 
 /** Worker to main thread. */
 export type FromWorker =
-  | { readonly kind: 'progress'; readonly cell: number; readonly runs: number }
-  | { readonly kind: 'done'; readonly cell: number; readonly result: CellResult };
+  | { readonly kind: 'progress'; readonly unit: number; readonly runs: number }
+  | { readonly kind: 'done'; readonly unit: number; readonly result: CellResult };

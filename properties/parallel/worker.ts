@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { match } from 'ts-pattern';
-import { checkCell, planOf } from '../check.ts';
+import { checkUnit, planOf } from '../check.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
-/** A search thread: plans the same matrix as the main thread and searches the cells it is handed. */
+/** A search thread: plans the same matrix as the main thread and searches the seed blocks it is handed. */
 const setup = workerData as WorkerSetup;
 const stop = new Int32Array(setup.stop);
 const plan = planOf(setup.options);
@@ -12,13 +12,12 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 port.on('message', (m: ToWorker) =>
   match(m)
-    .with({ kind: 'cell' }, ({ cell }) => {
-      const { design, profile } = plan.cells[cell]!;
-      const result = checkCell(plan, design, profile, { ...setup.options, shouldStop: () => Atomics.load(stop, 0) !== 0 }, (runs) => {
+    .with({ kind: 'unit' }, ({ unit }) => {
+      const result = checkUnit(plan, plan.units[unit]!, { ...setup.options, shouldStop: () => Atomics.load(stop, 0) !== 0 }, (runs) => {
         // Progress every few runs is enough for a display and keeps the channel quiet.
-        if (runs % 10 === 0) send({ kind: 'progress', cell, runs });
+        if (runs % 10 === 0) send({ kind: 'progress', unit, runs });
       });
-      send({ kind: 'done', cell, result });
+      send({ kind: 'done', unit, result });
     })
     .with({ kind: 'close' }, () => port.close())
     .exhaustive(),
