@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
+import { loadRunRecord, mergeRuns } from '../reports/index.ts';
 import { EXIT, main } from './main.ts';
 
 const quiet = () => {
@@ -22,7 +23,8 @@ const recordOf = (runsDir: string, file = 'latest.json') => {
   return r;
 };
 
-const SMALL = ['--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '80', '--seed', '9'];
+// Three seed blocks a cell (30, 30 and 20 runs), so workers and shards split cells as well as the matrix.
+const SMALL = ['--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '80', '--block-runs', '30', '--seed', '9'];
 
 describe('fpcheck CLI', () => {
   test('bad arguments and bad configurations exit 2', async () => {
@@ -75,18 +77,28 @@ describe('fpcheck CLI', () => {
     expect(await main(['run', ...SMALL, '--out', join(whole, 'cx'), '--runs-dir', join(whole, 'runs')])).toBe(EXIT.ok);
     const parts = scratch('shards');
     for (const i of [1, 2]) expect(await main(['run', ...SMALL, '--shard', `${i}/2`, '--out', join(parts, 'cx'), '--runs-dir', join(parts, `runs${i}`)])).toBe(EXIT.ok);
-    // Each shard searched a real, disjoint part of the matrix.
-    const cellsOf = (i: number) => recordOf(join(parts, `runs${i}`)).cells.map((c: { design: string; profile: string }) => `${c.design}/${c.profile}`);
-    expect(cellsOf(1).length).toBeGreaterThan(0);
-    expect(cellsOf(2).length).toBeGreaterThan(0);
-    expect(cellsOf(1).filter((c: string) => cellsOf(2).includes(c))).toEqual([]);
-    expect(filesIn(join(parts, 'cx'))).toEqual(filesIn(join(whole, 'cx')));
+    // Each shard searched a real, disjoint part of the seed blocks, and some cell is split between them.
+    const blocksOf = (i: number) => recordOf(join(parts, `runs${i}`)).cells.flatMap((c: { design: string; profile: string; blocks: number[] }) => c.blocks.map((b) => `${c.design}/${c.profile}/${b}`));
+    expect(blocksOf(1).length).toBeGreaterThan(0);
+    expect(blocksOf(2).length).toBeGreaterThan(0);
+    expect(blocksOf(1).filter((b: string) => blocksOf(2).includes(b))).toEqual([]);
+    expect(blocksOf(1).length + blocksOf(2).length).toBe(4 * 3);
+    const cellOf = (b: string) => b.replace(/\/\d+$/, '');
+    expect(blocksOf(1).some((b: string) => blocksOf(2).map(cellOf).includes(cellOf(b)))).toBe(true);
     const shardFiles = [1, 2].map((i) => join(parts, `runs${i}`, 'latest.json'));
+    // The merged record is the unsharded one, and every file it cites has the unsharded run's bytes.
+    const merged = mergeRuns(shardFiles.map((file) => ({ file, record: loadRunRecord(file) })));
+    for (const c of merged.cells) for (const f of c.findings) expect(readFileSync(f.file, 'utf8')).toBe(readFileSync(join(whole, 'cx', basename(f.file)), 'utf8'));
+    const { shard: _, ...wholeRecord } = loadRunRecord(join(whole, 'runs', 'latest.json'));
+    const cited = (r: typeof merged) => ({ ...r, cells: r.cells.map((c) => ({ ...c, findings: c.findings.map((f) => ({ ...f, file: basename(f.file) })) })) });
+    expect(cited(merged)).toEqual(cited(wholeRecord));
+    // A later block may save a file the merge does not cite (an earlier block found that invariant first); the unsharded files are all there.
+    expect(filesIn(join(parts, 'cx'))).toMatchObject(filesIn(join(whole, 'cx')));
     const out = join(parts, 'out');
     expect(await main(['report', ...shardFiles.reverse(), '--out', out])).toBe(EXIT.ok);
     expect(await main(['report', '--runs-dir', join(whole, 'runs'), '--out', join(whole, 'out')])).toBe(EXIT.ok);
-    const merged = readFileSync(join(out, 'coverage.json'), 'utf8').replaceAll(join(parts, 'cx'), 'CX');
-    expect(merged).toBe(readFileSync(join(whole, 'out', 'coverage.json'), 'utf8').replaceAll(join(whole, 'cx'), 'CX'));
+    const coverage = readFileSync(join(out, 'coverage.json'), 'utf8').replaceAll(join(parts, 'cx'), 'CX');
+    expect(coverage).toBe(readFileSync(join(whole, 'out', 'coverage.json'), 'utf8').replaceAll(join(whole, 'cx'), 'CX'));
     // One shard alone, or the same shard twice, is not the whole run.
     expect(await main(['report', shardFiles[0]!, shardFiles[0]!, '--out', out])).toBe(EXIT.badInput);
   });

@@ -15,7 +15,7 @@ describe('verdicts and evidence', () => {
     const opts = { runs: 150, maxCommands: 40, seed: 9 };
     const thin = searchCell(designNamed('per-task-proxy')!, 'split', DEFAULT_CONFIG, INVARIANTS, { ...opts, weights });
     const full = searchCell(designNamed('per-task-proxy')!, 'split', DEFAULT_CONFIG, INVARIANTS, opts);
-    const cell = (r: typeof thin) => ({ design: r.design, profile: r.profile, interrupted: false, stats: r.stats, findings: [] });
+    const cell = (r: typeof thin) => ({ design: r.design, profile: r.profile, blocks: r.blocks, interrupted: false, stats: r.stats, findings: [] });
     expect(verdictOf(cell(thin), 'safety')).toMatchObject({ kind: 'insufficient-evidence', invariant: 'safety.no-extant-after-dealloc' });
     expect(verdictOf(cell(full), 'safety').kind).toBe('holds');
   });

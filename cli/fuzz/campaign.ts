@@ -57,19 +57,21 @@ const guard = (f: () => void): Outcome => {
   }
 };
 
-/** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole and in two shards). */
-function seeds(): { counterexamples: unknown[]; runs: RunRecord[] } {
+/** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole, in two shards that split cells, and as version 1 wrote it). */
+function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunRecord, RunRecord] } {
   const dir = new URL('../../counterexamples/', import.meta.url).pathname;
   const counterexamples = listCounterexamples(dir)
     .slice(0, 8)
     .map((f) => JSON.parse(readFileSync(f, 'utf8')) as unknown);
   if (counterexamples.length === 0) throw new Error(`no counterexample files in ${dir} to start from`);
-  const small = { runs: 3, maxCommands: 12, seed: 1 };
+  const small = { runs: 3, maxCommands: 12, seed: 1, blockRuns: 2 };
   const fileOf = (f: { design: string; profile: string; violation: { invariant: string } }) => `counterexamples/${f.design}.${f.profile}.${f.violation.invariant}.json`;
   const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
     runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
   );
-  return { counterexamples, runs };
+  const { blockRuns: _, ...whole } = runs[0]!;
+  const version1 = { ...whole, version: 1, cells: whole.cells.map(({ blocks: _b, ...c }) => ({ ...c, findings: c.findings.map(({ block: _f, ...f }) => f) })) };
+  return { counterexamples, runs: [...runs, version1 as unknown as RunRecord], shards: [runs[1]!, runs[2]!] };
 }
 
 function targets(scratch: string): Array<Target<never>> {
@@ -97,7 +99,7 @@ function targets(scratch: string): Array<Target<never>> {
   const names = (all: readonly string[]) => fc.array(fc.oneof(fc.constantFrom(...all), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(','));
   const runArgs = fc.array(
     fc.oneof(
-      fc.tuple(fc.constantFrom('--runs', '--max-commands'), small),
+      fc.tuple(fc.constantFrom('--runs', '--max-commands', '--block-runs'), small),
       fc.tuple(fc.constantFrom('--seed', '--memory', '--clients', '--quota', '--proxy-space', '--time-limit'), num),
       fc.tuple(fc.constant('--design'), names(DESIGNS.map((d) => d.name))),
       fc.tuple(fc.constant('--profile'), names(PROFILE_NAMES)),
@@ -121,7 +123,11 @@ function targets(scratch: string): Array<Target<never>> {
     {
       name: 'shard records to merge',
       weight: 10,
-      input: fc.tuple(runText, runText),
+      // Mostly the two shards of one run, each mutated, in either order; sometimes any two records.
+      input: fc.oneof(
+        { arbitrary: fc.tuple(mutantsOf(s.shards[0]), mutantsOf(s.shards[1]), fc.boolean()).map(([a, b, swap]): [string, string] => (swap ? [b, a] : [a, b])), weight: 3 },
+        { arbitrary: fc.tuple(runText, runText), weight: 1 },
+      ),
       run: ([a, b]: [string, string]) => guard(() => report(mergeRuns([{ file: 'a.json', record: parseRunRecord(a, 'a.json') }, { file: 'b.json', record: parseRunRecord(b, 'b.json') }]))),
     },
     {

@@ -54,7 +54,7 @@ export function saveFinding(dir: string, f: Finding, version: string): string {
 }
 
 /** Reads and validates untrusted JSON against a schema; every problem becomes a BadFileError naming file, field and value. */
-export function readValidated<T>(path: string, schema: ZodType<T>, what: { format: string; version: number }): T {
+export function readValidated<T>(path: string, schema: ZodType<T>, what: FormatOf): T {
   let size: number;
   try {
     size = statSync(path).size;
@@ -71,8 +71,19 @@ export function readValidated<T>(path: string, schema: ZodType<T>, what: { forma
   return parseValidated(text, path, schema, what);
 }
 
-/** Validates the text of untrusted JSON named `file` against a schema: format and version first, then every field. */
-export function parseValidated<T>(text: string, file: string, schema: ZodType<T>, what: { format: string; version: number }): T {
+/**
+ * A file format as the loader knows it: its name, the version written now, and how to lift each
+ * older version it still reads to the next (a migration sees untrusted data and must not trust
+ * its shape: the schema judges the result).
+ */
+export interface FormatOf {
+  readonly format: string;
+  readonly version: number;
+  readonly migrations?: Readonly<Record<number, (data: Readonly<Record<string, unknown>>) => Record<string, unknown>>>;
+}
+
+/** Validates the text of untrusted JSON named `file` against a schema: format and version first (migrating older versions), then every field. */
+export function parseValidated<T>(text: string, file: string, schema: ZodType<T>, what: FormatOf): T {
   if (text.length > MAX_FILE_BYTES) throw new BadFileError(file, '', `is ${text.length} characters, over the limit of ${MAX_FILE_BYTES}`);
   let data: unknown;
   try {
@@ -86,7 +97,16 @@ export function parseValidated<T>(text: string, file: string, schema: ZodType<T>
     if (typeof o.version === 'number' && o.version > what.version) {
       throw new BadFileError(file, 'version', `format version ${o.version} is newer than this fpcheck reads (${what.version}); upgrade fpcheck`);
     }
-    if (typeof o.version === 'number' && o.version < what.version) throw new BadFileError(file, 'version', `format version ${o.version} is no longer read; re-record it with fpcheck run`);
+    if (typeof o.version === 'number' && o.version < what.version) {
+      let v = o.version;
+      let lifted: Record<string, unknown> = o;
+      for (let step = what.migrations?.[v]; step; step = what.migrations?.[v]) {
+        lifted = step(lifted);
+        v++;
+      }
+      if (v !== what.version) throw new BadFileError(file, 'version', `format version ${o.version} is no longer read; re-record it with fpcheck run`);
+      data = { ...lifted, version: what.version };
+    }
   }
   const r = schema.safeParse(data);
   if (!r.success) {

@@ -15,6 +15,7 @@ export function coverageJson(run: RunRecord) {
     seed: run.seed,
     runs: run.runs,
     maxCommands: run.maxCommands,
+    blockRuns: run.blockRuns,
     config: run.config,
     interrupted: run.interrupted,
     invariants: INVARIANTS.map((i) => ({ name: i.name, property: i.property, statement: i.statement, premise: i.premise, minNonVacuousShare: i.minNonVacuousShare })),

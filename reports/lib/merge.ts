@@ -1,6 +1,8 @@
 import { UsageError } from '../../counterexamples/index.ts';
 import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
+import { joinBlocks } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
+import type { RecordedCell } from './verdicts.ts';
 
 /** Where a cell sits in the matrix: registered designs in order, then profiles in order; unknown names last. */
 const rank = (design: string, profile: string): number => {
@@ -10,7 +12,7 @@ const rank = (design: string, profile: string): number => {
 };
 
 /** The options that must agree for shards to be parts of one run. */
-const optionsOf = (r: RunRecord) => JSON.stringify({ fpcheck: r.fpcheck, seed: r.seed, runs: r.runs, maxCommands: r.maxCommands, config: r.config, paranoid: r.paranoid ?? false });
+const optionsOf = (r: RunRecord) => JSON.stringify({ fpcheck: r.fpcheck, seed: r.seed, runs: r.runs, maxCommands: r.maxCommands, blockRuns: r.blockRuns, config: r.config, paranoid: r.paranoid ?? false });
 
 /**
  * Joins the run records of every shard of one run into the record the unsharded run writes.
@@ -32,7 +34,29 @@ export function mergeRuns(parts: ReadonlyArray<{ readonly file: string; readonly
   }
   const missing = Array.from({ length: count! }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing from the records given`);
-  const cells = parts.flatMap((p) => p.record.cells).sort((a, b) => rank(a.design, a.profile) - rank(b.design, b.profile));
+  // A cell's seed blocks may be spread over several shards: join them as the unsharded run did.
+  const blocks = Math.max(1, Math.ceil(first.record.runs / first.record.blockRuns));
+  const byCell = new Map<string, RecordedCell[]>();
+  const blockFrom = new Map<string, string>();
+  for (const { file, record } of parts) {
+    for (const c of record.cells) {
+      const key = JSON.stringify([c.design, c.profile]);
+      for (const b of c.blocks) {
+        const where = `${c.design}/${c.profile} block ${b}`;
+        if (b >= blocks) throw new UsageError(`${file}: ${where} is past the ${blocks} block${blocks > 1 ? 's' : ''} of ${record.runs} runs in blocks of ${record.blockRuns}`);
+        const also = blockFrom.get(`${key}/${b}`);
+        if (also) throw new UsageError(`${file}: ${where} is also in ${also}`);
+        blockFrom.set(`${key}/${b}`, file);
+      }
+      byCell.set(key, [...(byCell.get(key) ?? []), c]);
+    }
+  }
+  const cells = [...byCell.values()]
+    .map((cs): RecordedCell => {
+      const joined = joinBlocks(cs, (f) => f.invariant);
+      return { design: cs[0]!.design, profile: cs[0]!.profile, ...joined, interrupted: joined.interrupted || joined.blocks.length < blocks };
+    })
+    .sort((a, b) => rank(a.design, a.profile) - rank(b.design, b.profile));
   const { shard: _shard, ...merged } = first.record;
   return { ...merged, interrupted: parts.some((p) => p.record.interrupted), cells };
 }

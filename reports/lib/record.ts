@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { configSchema, parseValidated, readValidated } from '../../counterexamples/index.ts';
+import { configSchema, parseValidated, readValidated, type FormatOf } from '../../counterexamples/index.ts';
 import type { CheckResult, Finding, Shard } from '../../properties/index.ts';
 import type { RecordedCell } from './verdicts.ts';
 
 export const RUN_FORMAT = 'fpcheck-run';
-export const RUN_VERSION = 1;
+export const RUN_VERSION = 2;
 
 /** What `fpcheck run` leaves for `fpcheck report`: options, and per cell its findings and counts (never traces). */
 export interface RunRecord {
@@ -14,11 +14,13 @@ export interface RunRecord {
   readonly seed: number;
   readonly runs: number;
   readonly maxCommands: number;
+  /** Runs per seed block: a cell's runs are searched in blocks of this many, each with seeds of its own. */
+  readonly blockRuns: number;
   readonly config: z.infer<typeof configSchema>;
   readonly interrupted: boolean;
   /** Whole-database structure checks after every step (`--paranoid`). */
   readonly paranoid?: boolean;
-  /** Present when this run searched one slice of the matrix (`--shard i/n`). */
+  /** Present when this run searched one slice of the seed blocks of the matrix (`--shard i/n`). */
   readonly shard?: { readonly index: number; readonly count: number };
   readonly cells: readonly RecordedCell[];
 }
@@ -33,6 +35,7 @@ export const runRecordSchema = z.strictObject({
   seed: z.number().int(),
   runs: z.number().int().min(0),
   maxCommands: z.number().int().min(0),
+  blockRuns: z.number().int().min(1),
   config: configSchema,
   interrupted: z.boolean(),
   paranoid: z.boolean().optional(),
@@ -43,7 +46,8 @@ export const runRecordSchema = z.strictObject({
         design: z.string().max(100),
         profile: z.string().max(100),
         interrupted: z.boolean(),
-        findings: z.array(z.strictObject({ invariant: z.string().max(200), step: z.number().int().min(0), length: z.number().int().min(0), message: z.string().max(10_000), file: z.string().max(1000) })).max(100),
+        blocks: z.array(z.number().int().min(0)).max(10_000),
+        findings: z.array(z.strictObject({ invariant: z.string().max(200), block: z.number().int().min(0), step: z.number().int().min(0), length: z.number().int().min(0), message: z.string().max(10_000), file: z.string().max(1000) })).max(100),
         stats: z.strictObject({
           runs: z.number().int().min(0),
           steps: z.number().int().min(0),
@@ -67,6 +71,7 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
     seed: result.options.seed,
     runs: result.options.runs,
     maxCommands: result.options.maxCommands,
+    blockRuns: result.options.blockRuns,
     config: result.config,
     interrupted: result.interrupted,
     paranoid: meta.paranoid,
@@ -75,13 +80,28 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
       design: c.design,
       profile: c.profile,
       interrupted: c.interrupted,
+      blocks: [...c.blocks],
       stats: c.stats,
-      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f) })),
+      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, block: f.block, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f) })),
     })),
   };
 }
 
-const RUN = { format: RUN_FORMAT, version: RUN_VERSION };
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Version 1 searched each cell with one seed sequence, which is one seed block of all its runs:
+ * block 0's seeds are the ones version 1 used, so the lifted record says exactly what happened.
+ */
+const fromVersion1 = (o: Readonly<Record<string, unknown>>): Record<string, unknown> => ({
+  ...o,
+  blockRuns: typeof o.runs === 'number' ? Math.max(1, o.runs) : o.runs,
+  cells: Array.isArray(o.cells)
+    ? o.cells.map((c: unknown) => (isObject(c) ? { ...c, blocks: [0], findings: Array.isArray(c.findings) ? c.findings.map((f: unknown) => (isObject(f) ? { ...f, block: 0 } : f)) : c.findings } : c))
+    : o.cells,
+});
+
+const RUN: FormatOf = { format: RUN_FORMAT, version: RUN_VERSION, migrations: { 1: fromVersion1 } };
 
 /** Reads and validates a run record file; throws BadFileError naming file, field and value. */
 export const loadRunRecord = (path: string): RunRecord => readValidated(path, runRecordSchema, RUN) as RunRecord;

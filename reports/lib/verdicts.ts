@@ -4,6 +4,8 @@ import { INVARIANTS, PROPERTIES, type CellStats, type Property } from '../../pro
 /** One counterexample as the run record keeps it. */
 export interface RecordedFinding {
   readonly invariant: string;
+  /** The seed block of the cell that found it. */
+  readonly block: number;
   readonly step: number;
   readonly length: number;
   readonly message: string;
@@ -13,6 +15,8 @@ export interface RecordedFinding {
 export interface RecordedCell {
   readonly design: string;
   readonly profile: string;
+  /** The seed blocks of the cell the counts cover. */
+  readonly blocks: readonly number[];
   readonly findings: readonly RecordedFinding[];
   readonly stats: CellStats;
   readonly interrupted: boolean;
