@@ -83,15 +83,16 @@ export class AlignedIndex {
    * so it costs the depth times the occupied blocks on the way, not the size of the space.
    */
   firstFree(order: number, limit: number): number | null {
-    const search = (level: number, base: number): number | null => {
-      if (base + 2 ** order > limit) return null;
-      const k = AlignedIndex.key(level, base);
-      if (this.slots.has(k)) return null;
-      if (!this.occupancy.has(k)) return base;
-      if (level === order) return null;
-      return search(level - 1, base) ?? search(level - 1, base + 2 ** (level - 1));
-    };
-    return order > this.topLevel ? null : search(this.topLevel, 0);
+    return order > this.topLevel ? null : this.freeBelow(this.topLevel, 0, order, limit);
+  }
+
+  private freeBelow(level: number, base: number, order: number, limit: number): number | null {
+    if (base + 2 ** order > limit) return null;
+    const k = AlignedIndex.key(level, base);
+    if (this.slots.has(k)) return null;
+    if (!this.occupancy.has(k)) return base;
+    if (level === order) return null;
+    return this.freeBelow(level - 1, base, order, limit) ?? this.freeBelow(level - 1, base + 2 ** (level - 1), order, limit);
   }
 
   private descend(level: number, base: number, out: number[]): void {

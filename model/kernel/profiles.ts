@@ -60,11 +60,23 @@ export const constantChoices = (partial: PartialChoice = 'whole', overmap: Overm
 });
 
 /** Choices read from recorded lists; each list falls back to its first option once used up. */
-export function listedChoices(partial: readonly PartialChoice[] = [], overmap: readonly OvermapChoice[] = []): KernelChoices {
-  let p = 0;
-  let o = 0;
-  return {
-    partialUnmap: () => partial[p++] ?? 'whole',
-    largerOvermap: () => overmap[o++] ?? 'skip',
-  };
+export const listedChoices = (partial: readonly PartialChoice[] = [], overmap: readonly OvermapChoice[] = []): KernelChoices => new ListedChoices(partial, overmap);
+
+/**
+ * A class, not closures over counters: it is built on every step that records choices, and the
+ * TypeScript loader names every closure it creates at run time, which cost more than the step.
+ */
+class ListedChoices implements KernelChoices {
+  private p = 0;
+  private o = 0;
+  constructor(
+    private readonly partial: readonly PartialChoice[],
+    private readonly overmap: readonly OvermapChoice[],
+  ) {}
+  partialUnmap(): PartialChoice {
+    return this.partial[this.p++] ?? 'whole';
+  }
+  largerOvermap(): OvermapChoice {
+    return this.overmap[this.o++] ?? 'skip';
+  }
 }

@@ -48,17 +48,11 @@ export function checkStructure(k: Kernel): StructureViolation[] {
 export function checkStructureAfter(k: Kernel, effects: readonly KernelEffect[]): StructureViolation[] {
   const out: StructureViolation[] = [];
   const seen = new Set<number>();
-  const visit = (id: number) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    const n = k.db.get(id);
-    if (n) checkNode(k, n, out);
-  };
   for (const e of effects) {
-    for (const n of e.created) visit(n.id);
+    for (const n of e.created) visit(k, n.id, seen, out);
     for (const n of e.changed) {
-      visit(n.id);
-      for (const c of k.db.children(n.id)) visit(c);
+      visit(k, n.id, seen, out);
+      for (const c of k.db.children(n.id)) visit(k, c, seen, out);
     }
     for (const r of e.removed) {
       if (k.db.has(r.node.id)) continue;
@@ -71,8 +65,16 @@ export function checkStructureAfter(k: Kernel, effects: readonly KernelEffect[])
     }
   }
   // sigma0's roots change only through calls that touch a sigma0 node; re-deriving them every step cost more than the rest.
-  if (effects.some((e) => touchesSigma0(e))) checkRoots(k, out);
+  if (effects.some(touchesSigma0)) checkRoots(k, out);
   return out;
+}
+
+/** Checks node `id` once per step (a module function: a closure here is rebuilt, and named, on every step). */
+function visit(k: Kernel, id: number, seen: Set<number>, out: StructureViolation[]): void {
+  if (seen.has(id)) return;
+  seen.add(id);
+  const n = k.db.get(id);
+  if (n) checkNode(k, n, out);
 }
 
 const touchesSigma0 = (e: KernelEffect): boolean => e.created.some((n) => n.task === SIGMA0) || e.changed.some((n) => n.task === SIGMA0) || e.removed.some((r) => r.node.task === SIGMA0);

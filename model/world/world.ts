@@ -31,7 +31,7 @@ interface Wanted {
 }
 
 /** One handler per command kind. */
-type Handlers<R> = { readonly [K in Command['kind']]: (c: Extract<Command, { kind: K }>) => R };
+type Handlers<R> = { readonly [K in Command['kind']]: (w: World, c: Extract<Command, { kind: K }>) => R };
 
 /** What the kernel does when a command names no choices: X.2's first options, with no per-step state to reset. */
 const DEFAULT_CHOICES = listedChoices();
@@ -113,41 +113,41 @@ export class World implements WorldView {
    * Pure: a search uses it to skip commands that cannot do anything.
    */
   refusal(command: Command): string | null {
-    return (this.refusals[command.kind] as (c: Command) => string | null)(command);
+    return (World.REFUSALS[command.kind] as (w: World, c: Command) => string | null)(this, command);
   }
 
   /**
    * Per-kind handlers, as tables rather than match chains: the mapped type keeps them
-   * exhaustive, and a table is built once per world while a chain is built per call, which
-   * on the per-step path cost as much as the step itself.
+   * exhaustive, and a table is built once while a chain is built per call, which on the
+   * per-step path cost as much as the step itself. Static, so a new world builds nothing.
    */
-  private readonly refusals: Handlers<string | null> = {
-    alloc: (c) => this.badClient(c.client) ?? this.badOrder(c.order),
-    request: (c) => this.badClient(c.client) ?? this.badHolding(c.client, c.handle) ?? this.badOrder(c.order) ?? this.badOffset(c.handle, c.offset, c.order) ?? this.badVaddr(c.vaddr, c.order),
-    share: (c) =>
-      this.badClient(c.client) ??
-      this.badOwner(c.client, c.handle) ??
-      this.badClient(c.other) ??
-      (this.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
-    release: (c) =>
-      this.badClient(c.client) ??
-      this.badHolding(c.client, c.handle) ??
-      (this.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
-    dealloc: (c) => this.badClient(c.client) ?? this.badOwner(c.client, c.handle),
-    map: (c) =>
-      this.badClient(c.client) ??
-      this.badClient(c.other) ??
+  private static readonly REFUSALS: Handlers<string | null> = {
+    alloc: (w, c) => w.badClient(c.client) ?? w.badOrder(c.order),
+    request: (w, c) => w.badClient(c.client) ?? w.badHolding(c.client, c.handle) ?? w.badOrder(c.order) ?? w.badOffset(c.handle, c.offset, c.order) ?? w.badVaddr(c.vaddr, c.order),
+    share: (w, c) =>
+      w.badClient(c.client) ??
+      w.badOwner(c.client, c.handle) ??
+      w.badClient(c.other) ??
+      (w.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
+    release: (w, c) =>
+      w.badClient(c.client) ??
+      w.badHolding(c.client, c.handle) ??
+      (w.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
+    dealloc: (w, c) => w.badClient(c.client) ?? w.badOwner(c.client, c.handle),
+    map: (w, c) =>
+      w.badClient(c.client) ??
+      w.badClient(c.other) ??
       (c.client === c.other ? 'a client cannot map to itself' : null) ??
-      this.badVaddr(c.vaddr, c.order) ??
-      this.badVaddr(c.toVaddr, c.order),
-    unmap: (c) => this.badClient(c.client) ?? this.badVaddr(c.vaddr, c.order),
-    touch: (c) => {
-      const bad = this.badClient(c.client) ?? this.badVaddr(c.vaddr, 0);
+      w.badVaddr(c.vaddr, c.order) ??
+      w.badVaddr(c.toVaddr, c.order),
+    unmap: (w, c) => w.badClient(c.client) ?? w.badVaddr(c.vaddr, c.order),
+    touch: (w, c) => {
+      const bad = w.badClient(c.client) ?? w.badVaddr(c.vaddr, 0);
       if (bad) return bad;
-      if (!this.wantedAt(c.client, c.vaddr)) return `client ${c.client} never asked for page ${c.vaddr}`;
-      return this.kernel.db.inSpace(clientTask(c.client), { base: c.vaddr, order: 0 }).length > 0 ? `page ${c.vaddr} of client ${c.client} is still mapped` : null;
+      if (!w.wantedAt(c.client, c.vaddr)) return `client ${c.client} never asked for page ${c.vaddr}`;
+      return w.kernel.db.inSpace(clientTask(c.client), { base: c.vaddr, order: 0 }).length > 0 ? `page ${c.vaddr} of client ${c.client} is still mapped` : null;
     },
-    exit: (c) => this.badClient(c.client),
+    exit: (w, c) => w.badClient(c.client),
   };
 
   /** Applies one command; a refused command changes nothing. */
@@ -159,64 +159,64 @@ export class World implements WorldView {
     this.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
     const bad = this.refusal(command);
     const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
-    const outcome = bad ? refused(bad) : (this.appliers[command.kind] as (c: Command) => Outcome)(command);
+    const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
     return { index: this.steps++, command, actors, outcome, effects: this.effects, touchedAllocations: this.touched, refault: this.refault };
   }
 
   private touched: number[] = [];
   private refault = false;
 
-  private readonly appliers: Handlers<Outcome> = {
-    alloc: (c) => {
-      const a = this.allocations.allocate(c.client, c.order);
+  private static readonly APPLIERS: Handlers<Outcome> = {
+    alloc: (w, c) => {
+      const a = w.allocations.allocate(c.client, c.order);
       if (typeof a === 'string') return refused(a);
-      this.touched.push(a.handle);
+      w.touched.push(a.handle);
       return APPLIED;
     },
-    request: (c) => {
-      const w = { vaddr: c.vaddr, order: c.order, handle: c.handle, offset: c.offset };
-      const out = this.serve(c.client, w);
-      if (out.kind === 'applied') this.remember(c.client, w);
+    request: (w, c) => {
+      const want = { vaddr: c.vaddr, order: c.order, handle: c.handle, offset: c.offset };
+      const out = w.serve(c.client, want);
+      if (out.kind === 'applied') w.remember(c.client, want);
       return out;
     },
-    share: (c) => {
-      this.allocations.share(c.handle, c.other);
-      this.touched.push(c.handle);
+    share: (w, c) => {
+      w.allocations.share(c.handle, c.other);
+      w.touched.push(c.handle);
       return APPLIED;
     },
-    release: (c) => {
-      this.release(c.client, c.handle);
-      this.touched.push(c.handle);
+    release: (w, c) => {
+      w.release(c.client, c.handle);
+      w.touched.push(c.handle);
       return APPLIED;
     },
-    dealloc: (c) => {
-      this.dealloc(c.handle);
-      this.touched.push(c.handle);
+    dealloc: (w, c) => {
+      w.dealloc(c.handle);
+      w.touched.push(c.handle);
       return APPLIED;
     },
-    map: (c) => {
-      const e = this.call(this.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, this.choices));
+    map: (w, c) => {
+      const e = w.call(w.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, w.choices));
       return e.refused ? refused(e.refused) : APPLIED;
     },
-    unmap: (c) => {
-      const e = this.call(this.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, this.choices));
+    unmap: (w, c) => {
+      const e = w.call(w.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, w.choices));
       return e.refused ? refused(e.refused) : APPLIED;
     },
-    touch: (c) => {
-      const out = this.serve(c.client, this.wantedAt(c.client, c.vaddr)!);
-      this.refault = out.kind === 'applied';
+    touch: (w, c) => {
+      const out = w.serve(c.client, w.wantedAt(c.client, c.vaddr)!);
+      w.refault = out.kind === 'applied';
       return out;
     },
-    exit: (c) => {
-      this.call(this.kernel.unmap(clientTask(c.client), { base: 0, order: this.config.clientSpaceOrder }, true, this.choices));
-      for (const a of [...this.allocations.live()]) {
+    exit: (w, c) => {
+      w.call(w.kernel.unmap(clientTask(c.client), { base: 0, order: w.config.clientSpaceOrder }, true, w.choices));
+      for (const a of [...w.allocations.live()]) {
         if (!a.holders.has(c.client)) continue;
-        if (a.owner === c.client) this.dealloc(a.handle);
-        else this.release(c.client, a.handle);
-        this.touched.push(a.handle);
+        if (a.owner === c.client) w.dealloc(a.handle);
+        else w.release(c.client, a.handle);
+        w.touched.push(a.handle);
       }
-      this.alive[c.client] = false;
-      this.wanted[c.client] = [];
+      w.alive[c.client] = false;
+      w.wanted[c.client] = [];
       return APPLIED;
     },
   };
