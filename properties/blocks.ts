@@ -2,6 +2,7 @@ import { sumStats, type CellStats } from './stats.ts';
 
 /** What a search of some seed blocks of one cell left: the in-process result and the run record's cell both have this shape. */
 export interface BlockPart<F> {
+  /** The seed blocks covered, ascending. */
   readonly blocks: readonly number[];
   readonly findings: readonly F[];
   readonly stats: CellStats;

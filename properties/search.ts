@@ -4,7 +4,8 @@ import { applicableCommand, DEFAULT_WEIGHTS, intentArbitrary, type CommandWeight
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
 import { cellSeed } from './seed.ts';
-import { emptyStats, RunCounter, type CellStats } from './stats.ts';
+import type { BlockPart } from './blocks.ts';
+import { emptyStats, RunCounter } from './stats.ts';
 import { judge, runCommands, type Scenario, type Violation } from './trace.ts';
 
 /** Search budget and knobs for one cell. */
@@ -48,14 +49,10 @@ export interface Finding {
   readonly provenance: { readonly seed: number; readonly path: string; readonly runsToFind: number; readonly shrinks: number; readonly foundLength: number };
 }
 
-export interface CellResult {
+/** What the search of some seed blocks of one design x profile cell found and counted. */
+export interface CellResult extends BlockPart<Finding> {
   readonly design: string;
   readonly profile: ProfileName;
-  /** The seed blocks of the cell this result covers, ascending. */
-  readonly blocks: readonly number[];
-  readonly findings: readonly Finding[];
-  readonly stats: CellStats;
-  readonly interrupted: boolean;
 }
 
 class ViolationFound extends Error {

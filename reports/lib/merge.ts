@@ -48,7 +48,9 @@ export function mergeRuns(parts: ReadonlyArray<{ readonly file: string; readonly
         if (also) throw new UsageError(`${file}: ${where} is also in ${also}`);
         blockFrom.set(`${key}/${b}`, file);
       }
-      byCell.set(key, [...(byCell.get(key) ?? []), c]);
+      const same = byCell.get(key);
+      if (same) same.push(c);
+      else byCell.set(key, [c]);
     }
   }
   const cells = [...byCell.values()]

@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import { INVARIANTS, PROPERTIES, type CellStats, type Property } from '../../properties/index.ts';
+import { INVARIANTS, PROPERTIES, type BlockPart, type Property } from '../../properties/index.ts';
 
 /** One counterexample as the run record keeps it. */
 export interface RecordedFinding {
@@ -12,14 +12,10 @@ export interface RecordedFinding {
   readonly file: string;
 }
 
-export interface RecordedCell {
+/** One design x profile cell as the run record keeps it. */
+export interface RecordedCell extends BlockPart<RecordedFinding> {
   readonly design: string;
   readonly profile: string;
-  /** The seed blocks of the cell the counts cover. */
-  readonly blocks: readonly number[];
-  readonly findings: readonly RecordedFinding[];
-  readonly stats: CellStats;
-  readonly interrupted: boolean;
 }
 
 /** The verdict of one property in one design x profile cell. */
