@@ -52,6 +52,9 @@ export const DEFAULT_BLOCK_RUNS = 10_000;
 /** More blocks than this per cell would make run records long for no gain; a larger `blockRuns` is asked for instead. */
 export const MAX_BLOCKS_PER_CELL = 10_000;
 
+/** How many seed blocks a cell of `runs` runs has (at least one, so an empty budget still yields its cell). */
+export const blocksPerCell = (runs: number, blockRuns: number): number => Math.max(1, Math.ceil(runs / blockRuns));
+
 /** One seed block of one cell: the unit of work that threads and machines share out. */
 export interface Unit {
   /** Index of the cell in the plan's (unsharded) cell list. */
@@ -79,7 +82,7 @@ export function cellsOf(designs: readonly Design[], profiles: readonly ProfileNa
  * gives the same result in any slice, thread or order.
  */
 export function unitsOf(cells: ReadonlyArray<{ design: Design; profile: ProfileName }>, runs: number, blockRuns: number, shard?: Shard): Unit[] {
-  const blocks = Math.max(1, Math.ceil(runs / blockRuns));
+  const blocks = blocksPerCell(runs, blockRuns);
   const all = cells.flatMap(({ design, profile }, cell) => Array.from({ length: blocks }, (_, block) => ({ cell, design, profile, block, runs: Math.min(blockRuns, runs - block * blockRuns) })));
   return shard ? all.filter((_, i) => i % shard.count === shard.index - 1) : all;
 }
@@ -96,9 +99,8 @@ export function planOf(opts: CheckOptions) {
   }
   const search = { runs: opts.runs ?? DEFAULT_SEARCH.runs, maxCommands: opts.maxCommands ?? DEFAULT_SEARCH.maxCommands, seed: opts.seed ?? DEFAULT_SEARCH.seed, blockRuns: opts.blockRuns ?? DEFAULT_BLOCK_RUNS };
   if (!(Number.isInteger(search.blockRuns) && search.blockRuns >= 1)) throw new RangeError(`bad blockRuns ${search.blockRuns}: want a whole number of runs, at least 1`);
-  if (Math.ceil(search.runs / search.blockRuns) > MAX_BLOCKS_PER_CELL) {
-    throw new RangeError(`${search.runs} runs in blocks of ${search.blockRuns} make ${Math.ceil(search.runs / search.blockRuns)} blocks a cell, over ${MAX_BLOCKS_PER_CELL}; raise blockRuns (--block-runs)`);
-  }
+  const blocks = blocksPerCell(search.runs, search.blockRuns);
+  if (blocks > MAX_BLOCKS_PER_CELL) throw new RangeError(`${search.runs} runs in blocks of ${search.blockRuns} make ${blocks} blocks a cell, over ${MAX_BLOCKS_PER_CELL}; raise blockRuns (--block-runs)`);
   const designs = (opts.designs ?? DESIGNS).map((d) => {
     if (typeof d !== 'string') return d;
     const found = designNamed(d);
@@ -160,7 +162,7 @@ export function cellResultsOf(plan: Plan, results: ReadonlyArray<CellResult | un
 /** The runs planned over every unit, and a progress reporter that adds up runs done. */
 export function progressOf(plan: Plan, onProgress?: (p: Progress) => void): (unit: number, runs: number) => void {
   const total = plan.units.reduce((n, u) => n + u.runs, 0);
-  const blocks = Math.max(1, Math.ceil(plan.search.runs / plan.search.blockRuns));
+  const blocks = blocksPerCell(plan.search.runs, plan.search.blockRuns);
   const doneIn = new Map<number, number>();
   let done = 0;
   return (unit, runs) => {

@@ -1,6 +1,6 @@
 import { UsageError } from '../../counterexamples/index.ts';
 import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
-import { joinBlocks } from '../../properties/index.ts';
+import { blocksPerCell, joinBlocks } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
 import type { RecordedCell } from './verdicts.ts';
 
@@ -35,7 +35,7 @@ export function mergeRuns(parts: ReadonlyArray<{ readonly file: string; readonly
   const missing = Array.from({ length: count! }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing from the records given`);
   // A cell's seed blocks may be spread over several shards: join them as the unsharded run did.
-  const blocks = Math.max(1, Math.ceil(first.record.runs / first.record.blockRuns));
+  const blocks = blocksPerCell(first.record.runs, first.record.blockRuns);
   const byCell = new Map<string, RecordedCell[]>();
   const blockFrom = new Map<string, string>();
   for (const { file, record } of parts) {
