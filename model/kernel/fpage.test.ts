@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { buddiesAround, contains, decompose, endOf, fpage, intersect, overlaps, alignmentOrder } from './fpage.ts';
+import { buddiesAround, contains, decompose, endOf, fpage, intersect, overlaps, alignmentOrder, MAX_ORDER } from './fpage.ts';
 
 const anyFpage = fc.integer({ min: 0, max: 12 }).chain((order) => fc.nat(2 ** (12 - order) - 1).map((i) => fpage(i * 2 ** order, order)));
 
@@ -63,5 +63,24 @@ describe('fpage arithmetic', () => {
     expect(alignmentOrder(0, 10)).toBe(10);
     expect(alignmentOrder(12)).toBe(2);
     expect(alignmentOrder(5)).toBe(0);
+  });
+
+  test.prop([fc.oneof(fc.nat(), fc.maxSafeNat(), fc.integer({ min: 2 ** 31 - 8, max: 2 ** 31 + 8 }), fc.nat(21).map((k) => 2 ** k * 2 ** 31)), fc.nat(MAX_ORDER)])(
+    'alignmentOrder agrees with dividing by powers of two, beyond 32 bits too',
+    (base, cap) => {
+      let o = 0;
+      while (o < cap && base % 2 ** (o + 1) === 0) o++;
+      expect(alignmentOrder(base, cap)).toBe(o);
+    },
+  );
+
+  test.prop([fc.maxSafeNat().map((n) => n % 2 ** 40), fc.integer({ min: 1, max: 2 ** 40 })])('decompose covers ranges beyond 32 bits with aligned pieces', (start, count) => {
+    const parts = decompose(start, count);
+    expect(parts[0]!.base).toBe(start);
+    expect(parts.reduce((s, p) => s + 2 ** p.order, 0)).toBe(count);
+    for (const [i, p] of parts.entries()) {
+      expect(p.base % 2 ** p.order).toBe(0);
+      if (i > 0) expect(p.base).toBe(endOf(parts[i - 1]!));
+    }
   });
 });

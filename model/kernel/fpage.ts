@@ -42,10 +42,21 @@ export const intersect = (a: Fpage, b: Fpage): Fpage | null =>
 
 /** Largest order `o <= cap` with `base` aligned to `2^o`. */
 export function alignmentOrder(base: number, cap: number = MAX_ORDER): number {
+  if (base === 0) return cap;
+  // Trailing zero bits from the lowest set bit, where the number fits 32 bits (every page number of a default world).
+  if (base < 2 ** 31) return Math.min(cap, 31 - Math.clz32(base & -base));
   let o = 0;
   while (o < cap && base % 2 ** (o + 1) === 0) o++;
   return o;
 }
+
+/** Largest order `o` with `2^o <= count` (count >= 1). */
+const floorLog2 = (count: number): number => {
+  if (count < 2 ** 32) return 31 - Math.clz32(count);
+  let o = 31;
+  while (2 ** (o + 1) <= count) o++;
+  return o;
+};
 
 /**
  * Splits the page range `[start, start + count)` into maximal aligned fpages, in address order
@@ -56,8 +67,7 @@ export function decompose(start: number, count: number, maxOrder: number = MAX_O
   let base = start;
   let left = count;
   while (left > 0) {
-    let o = alignmentOrder(base, maxOrder);
-    while (2 ** o > left) o--;
+    const o = Math.min(alignmentOrder(base, maxOrder), floorLog2(left));
     out.push({ base, order: o });
     base += 2 ** o;
     left -= 2 ** o;
