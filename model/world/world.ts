@@ -14,7 +14,7 @@ import {
   type ProfileName,
   type TaskId,
 } from '../kernel/index.ts';
-import type { Design, Server, ServerContext } from '../designs/design.ts';
+import type { Design, Server, ServerContext, ServerKernel } from '../designs/design.ts';
 import { AllocationBook, type Allocation } from './allocations.ts';
 import { clientTask, type Command } from './commands.ts';
 import { configProblems, type WorldConfig } from './config.ts';
@@ -66,8 +66,7 @@ export class World implements WorldView {
   private readonly alive: boolean[];
   private readonly wanted: Wanted[][];
   private readonly clientNumbers = new Map<TaskId, number>();
-  private effects: KernelEffect[] = [];
-  private choices: KernelChoices = DEFAULT_CHOICES;
+  private readonly log = new StepLog();
   private steps = 0;
 
   constructor(
@@ -83,7 +82,7 @@ export class World implements WorldView {
     this.kernel.createTask(PHYSMEM, memOrder);
     for (const id of this.kernel.roots) {
       const r = this.kernel.db.get(id)!;
-      this.kernel.map(SIGMA0, virtualOf(r), PHYSMEM, r.vbase, RWX, this.choices);
+      this.kernel.map(SIGMA0, virtualOf(r), PHYSMEM, r.vbase, RWX, this.log.choices);
     }
     for (let i = 0; i < config.clients; i++) {
       this.kernel.createTask(clientTask(i), config.clientSpaceOrder);
@@ -92,7 +91,7 @@ export class World implements WorldView {
     this.alive = Array.from({ length: config.clients }, () => true);
     this.wanted = Array.from({ length: config.clients }, () => []);
     this.allocations = new AllocationBook(config.memoryPages, memOrder, config.quota);
-    this.server = design.start(this.serverContext());
+    this.server = design.start(new WorldServerContext(config, this.kernel, this.log));
   }
 
   clientOf(task: TaskId): number | null {
@@ -152,15 +151,15 @@ export class World implements WorldView {
 
   /** Applies one command; a refused command changes nothing. */
   step(command: Command): StepObservation {
-    this.effects = [];
+    this.log.effects = [];
     this.touched = [];
     this.refault = false;
     const { partial, overmap } = command.kernel ?? {};
-    this.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
+    this.log.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
     const bad = this.refusal(command);
     const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
     const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
-    return { index: this.steps++, command, actors, outcome, effects: this.effects, touchedAllocations: this.touched, refault: this.refault };
+    return { index: this.steps++, command, actors, outcome, effects: this.log.effects, touchedAllocations: this.touched, refault: this.refault };
   }
 
   private touched: number[] = [];
@@ -195,11 +194,11 @@ export class World implements WorldView {
       return APPLIED;
     },
     map: (w, c) => {
-      const e = w.call(w.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, w.choices));
+      const e = w.log.record(w.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, w.log.choices));
       return e.refused ? refused(e.refused) : APPLIED;
     },
     unmap: (w, c) => {
-      const e = w.call(w.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, w.choices));
+      const e = w.log.record(w.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, w.log.choices));
       return e.refused ? refused(e.refused) : APPLIED;
     },
     touch: (w, c) => {
@@ -208,7 +207,7 @@ export class World implements WorldView {
       return out;
     },
     exit: (w, c) => {
-      w.call(w.kernel.unmap(clientTask(c.client), { base: 0, order: w.config.clientSpaceOrder }, true, w.choices));
+      w.log.record(w.kernel.unmap(clientTask(c.client), { base: 0, order: w.config.clientSpaceOrder }, true, w.log.choices));
       for (const a of [...w.allocations.live()]) {
         if (!a.holders.has(c.client)) continue;
         if (a.owner === c.client) w.dealloc(a.handle);
@@ -246,31 +245,6 @@ export class World implements WorldView {
     this.server.free(this.allocations.get(handle)!);
     this.allocations.end(handle);
     for (let i = 0; i < this.wanted.length; i++) this.wanted[i] = this.wanted[i]!.filter((w) => w.handle !== handle);
-  }
-
-  private call(e: KernelEffect): KernelEffect {
-    this.effects.push(e);
-    return e;
-  }
-
-  private serverContext(): ServerContext {
-    const k = this.kernel;
-    return {
-      config: this.config,
-      physmem: PHYSMEM,
-      client: clientTask,
-      createTask: (name, spaceOrder) => {
-        k.createTask(name, spaceOrder);
-        return name;
-      },
-      kernel: {
-        map: (from, send, to, rcv) => this.call(k.map(from, send, to, rcv, RWX, this.choices)),
-        unmap: (task, fp, flush) => this.call(k.unmap(task, fp, flush, this.choices)),
-        unmapIn: (task, fp, target) => this.call(k.unmapIn(task, fp, target)),
-        nodes: (task: TaskId, f: Fpage): MapNode[] => k.db.inSpace(task, f),
-        free: (task: TaskId, f: Fpage) => k.db.spaceFree(task, f),
-      },
-    };
   }
 
   private badClient(c: number): string | null {
@@ -316,3 +290,55 @@ export class World implements WorldView {
 
 const APPLIED: Outcome = { kind: 'applied' };
 const refused = (reason: string): Outcome => ({ kind: 'refused', reason });
+
+/** What the current step runs under and records: the kernel choices, and the kernel calls made (by the world or the server). */
+class StepLog {
+  choices: KernelChoices = DEFAULT_CHOICES;
+  effects: KernelEffect[] = [];
+  record(e: KernelEffect): KernelEffect {
+    this.effects.push(e);
+    return e;
+  }
+}
+
+/** The kernel as a server sees it: calls under the step's choices, recorded in its log. Classes, so a world's boot builds no closures. */
+class WorldServerKernel implements ServerKernel {
+  constructor(
+    private readonly k: Kernel,
+    private readonly log: StepLog,
+  ) {}
+  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number): KernelEffect {
+    return this.log.record(this.k.map(from, send, to, rcvBase, RWX, this.log.choices));
+  }
+  unmap(task: TaskId, fp: Fpage, flush: boolean): KernelEffect {
+    return this.log.record(this.k.unmap(task, fp, flush, this.log.choices));
+  }
+  unmapIn(task: TaskId, fp: Fpage, target: TaskId): KernelEffect {
+    return this.log.record(this.k.unmapIn(task, fp, target));
+  }
+  nodes(task: TaskId, f: Fpage): MapNode[] {
+    return this.k.db.inSpace(task, f);
+  }
+  free(task: TaskId, f: Fpage): boolean {
+    return this.k.db.spaceFree(task, f);
+  }
+}
+
+class WorldServerContext implements ServerContext {
+  readonly physmem = PHYSMEM;
+  readonly kernel: ServerKernel;
+  constructor(
+    readonly config: WorldConfig,
+    private readonly k: Kernel,
+    log: StepLog,
+  ) {
+    this.kernel = new WorldServerKernel(k, log);
+  }
+  client(i: number): TaskId {
+    return clientTask(i);
+  }
+  createTask(name: string, spaceOrder: number): TaskId {
+    this.k.createTask(name, spaceOrder);
+    return name;
+  }
+}
