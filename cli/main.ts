@@ -194,7 +194,7 @@ export function program(setExit: (code: number) => void): Cli {
     .option('--out <dir>', 'where counterexamples are saved', 'counterexamples')
     .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
     .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
-    .addOption(new Option('--workers <n>', 'worker threads sharing the matrix (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
+    .addOption(new Option('--workers <n>', 'worker threads sharing the seed blocks of the matrix (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
     .addOption(new Option('--block-runs <n>', 'runs per seed block: each cell searches its runs in blocks with seeds of their own, shared out over workers and shards').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
     .addOption(new Option('--shard <i/n>', 'search only slice i of n of the seed blocks of the matrix; `fpcheck report` merges the slices').argParser(shardSpec))
     .option('--paranoid', 're-check the whole mapping database after every step, not only what the step touched')

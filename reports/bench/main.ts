@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
-import { checkInWorkers } from '../../properties/index.ts';
+import { checkInWorkers, type ParallelOptions } from '../../properties/index.ts';
 import { findAndShrink } from './findShrink.ts';
 import { opCosts } from './kernelOps.ts';
-import { median, round, timed } from './measure.ts';
+import { median, round, timedAsync } from './measure.ts';
 import { stepRates } from './steps.ts';
 
 /**
@@ -47,18 +47,22 @@ const child = (mode: string, n: number) => {
 const mailScale = child('boot', quick ? 2_000 : 100_000);
 const millionSteps = child('search', quick ? 20_000 : 1_000_000);
 
-log('worker threads: the default matrix with 1 and with 2 workers...');
+log('worker threads: the default matrix, and one cell split into seed blocks, with 1 and with 2 workers...');
+/** Medians of the wall time with 1 and with 2 workers, measured alternately. */
+const oneAndTwo = async (opts: ParallelOptions): Promise<{ oneWorkerMs: number; twoWorkersMs: number; speedup: number }> => {
+  const w1: number[] = [];
+  const w2: number[] = [];
+  for (let r = 0; r < (quick ? 1 : 3); r++) {
+    w1.push(await timedAsync(() => checkInWorkers({ ...opts, workers: 1 })));
+    w2.push(await timedAsync(() => checkInWorkers({ ...opts, workers: 2 })));
+  }
+  return { oneWorkerMs: round(median(w1)), twoWorkersMs: round(median(w2)), speedup: round(median(w1) / median(w2), 2) };
+};
 const matrix = { runs: quick ? 10 : 100 };
-const w1: number[] = [];
-const w2: number[] = [];
-for (let r = 0; r < (quick ? 1 : 3); r++) {
-  const s1 = performance.now();
-  await checkInWorkers({ ...matrix, workers: 1 });
-  w1.push(performance.now() - s1);
-  const s2 = performance.now();
-  await checkInWorkers({ ...matrix, workers: 2 });
-  w2.push(performance.now() - s2);
-}
+const matrixWorkers = await oneAndTwo(matrix);
+// A cell with no violation to shrink, so its blocks take alike time: the case one large cell on many cores is.
+const bigCell = { designs: ['per-task-proxy'], profiles: ['x2' as const], runs: quick ? 400 : 8_000, blockRuns: quick ? 100 : 1_000 };
+const bigCellWorkers = await oneAndTwo(bigCell);
 
 const report = {
   format: 'fpcheck-bench',
@@ -70,7 +74,7 @@ const report = {
   findAndShrink: violations.map((v) => ({ ...v, findMs: round(v.findMs, 1), shrinkMs: round(v.shrinkMs, 1) })),
   mailScale,
   millionSteps,
-  workers: { runsPerCell: matrix.runs, oneWorkerMs: round(median(w1)), twoWorkersMs: round(median(w2)), speedup: round(median(w1) / median(w2), 2) },
+  workers: { runsPerCell: matrix.runs, ...matrixWorkers, oneCell: { cell: 'per-task-proxy/x2', runs: bigCell.runs, blockRuns: bigCell.blockRuns, ...bigCellWorkers } },
 };
 const out = fileURLToPath(new URL('../bench.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
@@ -90,5 +94,6 @@ const under = report.findAndShrink.filter((v) => v.findMs + v.shrinkMs < 1000).l
 console.log(`  ${under} of ${report.findAndShrink.length} found and shrunk in under one second (median)`);
 console.log(`\n192 MiB (49,152 pages), one world: boot ${round(Number(mailScale.bootMs), 1)} ms, ${mailScale.steps} steps at ${round(Number(mailScale.stepsPerSecond))}/s, up to ${mailScale.maxNodes} nodes, peak RSS ${round(Number(mailScale.peakRssMb))} MiB`);
 console.log(`Search of ${millionSteps.steps} steps (${millionSteps.runs} runs): ${round(Number(millionSteps.stepsPerSecond))}/s, heap ${round(Number(millionSteps.heapFirstMb))} -> ${round(Number(millionSteps.heapLastMb))} MiB, peak RSS ${round(Number(millionSteps.peakRssMb))} MiB`);
-console.log(`Default matrix at ${matrix.runs} runs per cell: 1 worker ${report.workers.oneWorkerMs} ms, 2 workers ${report.workers.twoWorkersMs} ms (${report.workers.speedup}x)`);
+console.log(`Default matrix at ${matrix.runs} runs per cell: 1 worker ${matrixWorkers.oneWorkerMs} ms, 2 workers ${matrixWorkers.twoWorkersMs} ms (${matrixWorkers.speedup}x)`);
+console.log(`One cell (per-task-proxy/x2), ${bigCell.runs} runs in blocks of ${bigCell.blockRuns}: 1 worker ${bigCellWorkers.oneWorkerMs} ms, 2 workers ${bigCellWorkers.twoWorkersMs} ms (${bigCellWorkers.speedup}x)`);
 console.log(`\nWrote ${out}`);

@@ -13,6 +13,13 @@ export function timed<T>(f: () => T): { ms: number; value: T } {
   return { ms: performance.now() - start, value };
 }
 
+/** Milliseconds until the promise `f` returns settles. */
+export async function timedAsync(f: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await f();
+  return performance.now() - start;
+}
+
 /** The median over `reps` repetitions of `f`'s time, after one warm-up run (so the JIT has seen the code). */
 export function medianMs(reps: number, f: () => void): number {
   f();
