@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../model/index.ts';
-import { applicableCommand, DEFAULT_WEIGHTS, intentArbitrary, type CommandWeights, type Intent } from './arbitraries.ts';
+import { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
 import { cellSeed } from './seed.ts';
 import type { BlockPart } from './blocks.ts';
-import { emptyStats, RunCounter } from './stats.ts';
+import { emptyStats, RunCounter, type Drawn } from './stats.ts';
 import { judge, runCommands, type Scenario, type Violation } from './trace.ts';
 
 /** Search budget and knobs for one cell. */
@@ -54,6 +54,9 @@ export interface CellResult extends BlockPart<Finding> {
   readonly design: string;
   readonly profile: ProfileName;
 }
+
+const FITS: Drawn = { kind: 'fits' };
+const UNFIT: Drawn = { kind: 'unfit' };
 
 class ViolationFound extends Error {
   constructor(readonly violation: Violation) {
@@ -141,9 +144,12 @@ class Runner {
     this.world = new World(scenario.config, scenario.design, scenario.profile);
   }
 
-  /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it. */
+  /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it (counted either way). */
   resolve(intent: Intent): Command | null {
-    return applicableCommand(intent, this.world);
+    const c = resolveIntent(intent, this.world);
+    const refusal = c && this.world.refusal(c);
+    this.counter?.drawn(intent.kind, !c ? UNFIT : refusal ? { kind: 'refused', reason: refusal } : FITS);
+    return refusal ? null : c;
   }
 
   readonly log: Command[] = [];
@@ -170,7 +176,8 @@ class StepCommand implements fc.Command<Runner, Runner> {
     return this.resolved !== null;
   }
   run(_model: Runner, real: Runner): void {
-    real.apply(this.resolved ?? real.resolve(this.intent)!);
+    // fast-check calls `check` first on the same runner, so `resolved` is set (and the intent counted once).
+    real.apply(this.resolved!);
     this.resolved = null;
   }
   toString(): string {

@@ -20,12 +20,24 @@ export interface InvariantCounts {
   runsNonVacuous: number;
 }
 
+/**
+ * What became of the commands of one kind the search drew: every generated intent is unfit
+ * (it named nothing the client had: no allocation, mapping or asked-for page), refused (by the
+ * world before any kernel call, which the search skips, or by the kernel during the step),
+ * applied, or exhausted (the server's space ran out).
+ */
 export interface CommandCounts {
   generated: number;
+  unfit: number;
   applied: number;
   refused: number;
   exhausted: number;
 }
+
+/** What the search made of one drawn intent before running it. */
+export type Drawn = { readonly kind: 'fits' } | { readonly kind: 'unfit' } | { readonly kind: 'refused'; readonly reason: string };
+
+const noCommands = (): CommandCounts => ({ generated: 0, unfit: 0, applied: 0, refused: 0, exhausted: 0 });
 
 /** What a search of one design x profile cell exercised. Counts only search runs, never shrinking. */
 export interface CellStats {
@@ -53,7 +65,7 @@ export function emptyStats(invariants: readonly Invariant[]): CellStats {
     runs: 0,
     steps: 0,
     invariants: Object.fromEntries(invariants.map((i) => [i.name, { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }])),
-    commands: Object.fromEntries(COMMAND_KINDS.map((k) => [k, { generated: 0, applied: 0, refused: 0, exhausted: 0 }])) as Record<CommandKind, CommandCounts>,
+    commands: Object.fromEntries(COMMAND_KINDS.map((k) => [k, noCommands()])) as Record<CommandKind, CommandCounts>,
     refusals: {},
     branches: Object.fromEntries(KERNEL_BRANCHES.map((b) => [b, 0])) as Record<KernelBranch, number>,
     cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} },
@@ -66,19 +78,28 @@ export class RunCounter {
 
   constructor(private readonly stats: CellStats) {}
 
+  /** Counts an intent the search drew; one that fits then runs as a step. */
+  drawn(kind: CommandKind, d: Drawn): void {
+    const c = this.stats.commands[kind];
+    c.generated++;
+    if (d.kind === 'unfit') c.unfit++;
+    else if (d.kind === 'refused') this.refused(kind, d.reason);
+  }
+
+  private refused(kind: CommandKind, reason: string): void {
+    this.stats.commands[kind].refused++;
+    const masked = `${kind}: ${reason.replace(/\d+/g, 'N')}`;
+    this.stats.refusals[masked] = (this.stats.refusals[masked] ?? 0) + 1;
+  }
+
   step(s: TraceStep, world: World): void {
     const st = this.stats;
     st.steps++;
     const c = st.commands[s.obs.command.kind];
-    c.generated++;
     const o = s.obs.outcome;
     if (o.kind === 'applied') c.applied++;
     else if (o.kind === 'exhausted') c.exhausted++;
-    else {
-      c.refused++;
-      const reason = `${s.obs.command.kind}: ${o.reason.replace(/\d+/g, 'N')}`;
-      st.refusals[reason] = (st.refusals[reason] ?? 0) + 1;
-    }
+    else this.refused(s.obs.command.kind, o.reason);
     for (const v of s.verdicts) {
       const counts = st.invariants[v.invariant]!;
       counts[v.kind]++;
@@ -125,7 +146,7 @@ export function sumStats(parts: readonly CellStats[]): CellStats {
     out.runs += p.runs;
     out.steps += p.steps;
     for (const [name, c] of Object.entries(p.invariants)) addCounts((out.invariants[name] ??= { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }), c);
-    for (const [kind, c] of Object.entries(p.commands) as Array<[CommandKind, CommandCounts]>) addCounts((out.commands[kind] ??= { generated: 0, applied: 0, refused: 0, exhausted: 0 }), c);
+    for (const [kind, c] of Object.entries(p.commands) as Array<[CommandKind, CommandCounts]>) addCounts((out.commands[kind] ??= noCommands()), c);
     addCounts(out.refusals, p.refusals);
     addCounts(out.branches, p.branches);
     addCounts(out.cost.collateral, p.cost.collateral);

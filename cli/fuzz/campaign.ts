@@ -70,7 +70,15 @@ function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunR
     runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
   );
   const { blockRuns: _, ...whole } = runs[0]!;
-  const version1 = { ...whole, version: 1, cells: whole.cells.map(({ blocks: _b, ...c }) => ({ ...c, findings: c.findings.map(({ block: _f, ...f }) => f) })) };
+  const version1 = {
+    ...whole,
+    version: 1,
+    cells: whole.cells.map(({ blocks: _b, ...c }) => ({
+      ...c,
+      findings: c.findings.map(({ block: _f, ...f }) => f),
+      stats: { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, { unfit: _u, ...n }]) => [k, n])) },
+    })),
+  };
   return { counterexamples, runs: [...runs, version1 as unknown as RunRecord], shards: [runs[1]!, runs[2]!] };
 }
 

@@ -45,7 +45,7 @@ export function coverageMarkdown(run: RunRecord): string {
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
   lines.push('', '## Non-vacuous share of runs per invariant', '', `| design | profile | ${INVARIANTS.map((i) => i.name).join(' | ')} |`, `|---|---|${INVARIANTS.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${INVARIANTS.map((i) => pct(c.stats.invariants[i.name]?.runsNonVacuous ?? 0, c.stats.runs)).join(' | ')} |`);
-  lines.push('', '## Commands applied (of generated)', '', `| design | profile | ${COMMAND_KINDS.join(' | ')} |`, `|---|---|${COMMAND_KINDS.map(() => '---').join('|')}|`);
+  lines.push('', '## Commands applied (of generated; the rest were unfit, refused or exhausted)', '', `| design | profile | ${COMMAND_KINDS.join(' | ')} |`, `|---|---|${COMMAND_KINDS.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${COMMAND_KINDS.map((k) => `${c.stats.commands[k]?.applied ?? 0}/${c.stats.commands[k]?.generated ?? 0}`).join(' | ')} |`);
   lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);

@@ -104,7 +104,7 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
   }
   out.push('</table>');
 
-  out.push(`<h2>Commands and kernel branches per design</h2><p class="note">Applied of generated commands (the rest were refused or ran out of memory), summed over the design's profiles.</p>`);
+  out.push(`<h2>Commands and kernel branches per design</h2><p class="note">Applied of generated commands, summed over the design's profiles; the rest named nothing the client had (unfit, skipped by the search), were refused, or ran out of memory.</p>`);
   out.push(`<table class="commands"><tr><th>design</th>${COMMAND_KINDS.map((k) => `<th>${k}</th>`).join('')}</tr>`);
   for (const d of designs) {
     const cells = run.cells.filter((c) => c.design === d);
@@ -112,7 +112,8 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
     for (const k of COMMAND_KINDS) {
       const gen = cells.reduce((s, c) => s + (c.stats.commands[k]?.generated ?? 0), 0);
       const app = cells.reduce((s, c) => s + (c.stats.commands[k]?.applied ?? 0), 0);
-      out.push(`<td data-command="${k}" data-generated="${gen}" data-applied="${app}">${bar(pct(app, gen))}<br>${app}/${gen}</td>`);
+      const unfit = cells.reduce((s, c) => s + (c.stats.commands[k]?.unfit ?? 0), 0);
+      out.push(`<td data-command="${k}" data-generated="${gen}" data-applied="${app}" data-unfit="${unfit}">${bar(pct(app, gen))}<br>${app}/${gen}</td>`);
     }
     out.push('</tr>');
   }

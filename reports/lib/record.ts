@@ -52,7 +52,7 @@ export const runRecordSchema = z.strictObject({
           runs: z.number().int().min(0),
           steps: z.number().int().min(0),
           invariants: z.record(z.string(), z.strictObject({ holds: z.number().int().min(0), vacuous: z.number().int().min(0), violated: z.number().int().min(0), runsNonVacuous: z.number().int().min(0) })),
-          commands: z.record(z.string(), z.strictObject({ generated: z.number().int().min(0), applied: z.number().int().min(0), refused: z.number().int().min(0), exhausted: z.number().int().min(0) })),
+          commands: z.record(z.string(), z.strictObject({ generated: z.number().int().min(0), unfit: z.number().int().min(0), applied: z.number().int().min(0), refused: z.number().int().min(0), exhausted: z.number().int().min(0) })),
           refusals: counts,
           branches: counts,
           cost: z.strictObject({ collateral: histogram, refaults: z.number().int().min(0), kernelCalls: histogram, nodes: histogram, proxyPages: histogram }),
@@ -89,16 +89,23 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `f` applied to each element of `xs` that is an object; anything else is left for the schema to judge. */
+const eachObject = (xs: unknown, f: (o: Record<string, unknown>) => Record<string, unknown>): unknown => (Array.isArray(xs) ? xs.map((x: unknown) => (isObject(x) ? f(x) : x)) : xs);
+
 /**
  * Version 1 searched each cell with one seed sequence, which is one seed block of all its runs:
  * block 0's seeds are the ones version 1 used, so the lifted record says exactly what happened.
+ * Version 1 counted only the commands that ran, so none of its generated commands were unfit.
  */
 const fromVersion1 = (o: Readonly<Record<string, unknown>>): Record<string, unknown> => ({
   ...o,
   blockRuns: typeof o.runs === 'number' ? Math.max(1, o.runs) : o.runs,
-  cells: Array.isArray(o.cells)
-    ? o.cells.map((c: unknown) => (isObject(c) ? { ...c, blocks: [0], findings: Array.isArray(c.findings) ? c.findings.map((f: unknown) => (isObject(f) ? { ...f, block: 0 } : f)) : c.findings } : c))
-    : o.cells,
+  cells: eachObject(o.cells, (c) => ({
+    ...c,
+    blocks: [0],
+    findings: eachObject(c.findings, (f) => ({ ...f, block: 0 })),
+    stats: isObject(c.stats) && isObject(c.stats.commands) ? { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, n]) => [k, isObject(n) ? { ...n, unfit: 0 } : n])) } : c.stats,
+  })),
 });
 
 const RUN: FormatOf = { format: RUN_FORMAT, version: RUN_VERSION, migrations: { 1: fromVersion1 } };
