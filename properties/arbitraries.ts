@@ -115,16 +115,20 @@ const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null
     return withKernel(r, { kind: 'map', client, vaddr, order, other, toVaddr: alignDown(intent.at, order) });
   },
   unmap: (r) => withKernel(r, { kind: 'unmap', client: r.client, vaddr: alignDown(r.intent.at, r.intent.order), order: r.intent.order, flush: r.intent.flush }),
+  // A touch means something only where a page the client asked for has gone: pick among those.
   touch: (r) => {
-    const w = pickFrom(r.world.wantedOf(r.client), r.intent.pick);
-    return w ? withKernel(r, { kind: 'touch', client: r.client, vaddr: w.vaddr + (r.intent.at % 2 ** w.order) }) : null;
+    const task = clientTask(r.client);
+    const gone: number[] = [];
+    for (const w of r.world.wantedOf(r.client)) for (let p = w.vaddr; p < w.vaddr + 2 ** w.order; p++) if (r.world.kernel.db.spaceFree(task, { base: p, order: 0 })) gone.push(p);
+    const vaddr = pickFrom(gone, r.intent.at);
+    return vaddr === undefined ? null : withKernel(r, { kind: 'touch', client: r.client, vaddr });
   },
   exit: (r) => withKernel(r, { kind: 'exit', client: r.client }),
 };
 
 /**
  * Turns an intent into a concrete command for the world as it is now, or null when nothing
- * fits (no allocation to release, no mapping to share). Deterministic.
+ * fits (no allocation to release, no mapping to share, no page gone to touch). Deterministic.
  */
 export function resolveIntent(intent: Intent, world: World): Command | null {
   const alive: number[] = [];
