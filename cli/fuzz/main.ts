@@ -26,9 +26,13 @@ const report = await fuzzCampaign({
   cases: o.cases,
   seed: o.seed,
   timeBoundMs: o.timeBound,
-  onProgress: (r) => process.stderr.write(`\r${r.tried}/${o.cases} tried, ${r.crashes} crashes`),
+  // A terminal gets one line rewritten in place; a log gets a line every tenth of the campaign.
+  onProgress: (r) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${r.tried}/${o.cases} tried, ${r.crashes} crashes`);
+    else if (r.tried % Math.max(500, Math.ceil(o.cases / 10 / 500) * 500) === 0) process.stderr.write(`${r.tried}/${o.cases} tried, ${r.crashes} crashes\n`);
+  },
 });
-process.stderr.write('\n');
+if (process.stderr.isTTY) process.stderr.write('\n');
 console.log(`fuzz campaign, seed ${o.seed}: ${report.tried} cases tried, ${report.crashes} crashes, ${Math.round((performance.now() - started) / 1000)} s`);
 console.log(show(report));
 for (const e of report.examples) console.log(pc.red(`\ncrash in ${e.target}\n  input: ${e.input}\n  ${e.error.split('\n').join('\n  ')}`));
