@@ -59,7 +59,17 @@ describe('fpcheck CLI', () => {
     expect(await main(['report', '--runs-dir', join(dirs[0]!, 'runs'), '--out', join(dirs[0]!, 'out')])).toBe(EXIT.ok);
     const cov = JSON.parse(readFileSync(join(dirs[0]!, 'out', 'coverage.json'), 'utf8'));
     const rec = JSON.parse(readFileSync(join(dirs[0]!, 'runs', 'latest.json'), 'utf8'));
-    expect(cov.cells[0].invariants).toEqual(rec.cells[0].stats.invariants);
+    // Every figure of the report is the run's own count, cell by cell.
+    expect(cov.cells.length).toBe(rec.cells.length);
+    for (const [i, c] of cov.cells.entries()) {
+      const { stats, findings } = rec.cells[i];
+      expect({ runs: c.runs, steps: c.steps, invariants: c.invariants, commands: c.commands, refusals: c.refusals, branches: c.branches, cost: c.cost }).toEqual(stats);
+      expect(c.findings).toEqual(findings);
+    }
+    const md = readFileSync(join(dirs[0]!, 'out', 'coverage.md'), 'utf8');
+    const release = rec.cells[0].stats.commands.release;
+    expect(md).toContain(`| ${rec.cells[0].design} | ${rec.cells[0].profile} |`);
+    expect(md).toContain(` ${release.applied}/${release.generated} `);
   });
 
   test('--workers 2 gives the same verdicts, counts and files as --workers 1', async () => {
