@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, type Command, type CommandKind, type KernelInput, type ProfileName, type World, type WorldConfig } from '../model/index.ts';
+import type { Drawn } from './stats.ts';
 
 /** Relative weights of command kinds: deallocs, releases and sharing are common so that revocation with live mappings happens often. */
 export type CommandWeights = Readonly<Record<CommandKind, number>>;
@@ -137,8 +138,16 @@ export function resolveIntent(intent: Intent, world: World): Command | null {
   return client === undefined ? null : RESOLVERS[intent.kind]({ intent, world, client, alive });
 }
 
-/** The command an intent means now, if the world would take it; the search skips the rest, since they cannot change anything. */
-export function applicableCommand(intent: Intent, world: World): Command | null {
-  const c = resolveIntent(intent, world);
-  return c && world.refusal(c) === null ? c : null;
+/** An intent as the search sees it: the command it means now, or why there is none (unfit: it names nothing; refused: the world would not take it). */
+export function drawIntent(intent: Intent, world: World): { readonly command: Command | null; readonly drawn: Drawn } {
+  const command = resolveIntent(intent, world);
+  if (!command) return { command, drawn: UNFIT };
+  const reason = world.refusal(command);
+  return reason === null ? { command, drawn: FITS } : { command: null, drawn: { kind: 'refused', reason } };
 }
+
+const FITS: Drawn = { kind: 'fits' };
+const UNFIT: Drawn = { kind: 'unfit' };
+
+/** The command an intent means now, if the world would take it; the search skips the rest, since they cannot change anything. */
+export const applicableCommand = (intent: Intent, world: World): Command | null => drawIntent(intent, world).command;

@@ -5,7 +5,7 @@ export * from './entitlement.ts';
 export { runCommands, judge, type Scenario, type Violation, type TraceStep } from './trace.ts';
 export { minimize } from './minimize.ts';
 export { searchCell, DEFAULT_SEARCH, type SearchOptions, type SearchPhase, type Finding, type CellResult } from './search.ts';
-export { applicableCommand, DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
+export { applicableCommand, drawIntent, DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
 export * from './stats.ts';
 export { cellSeed, fnv1a } from './seed.ts';
 export { check, checkUnit, cellsOf, unitsOf, blocksPerCell, cellResultsOf, planOf, DEFAULT_BLOCK_RUNS, type CheckOptions, type CheckResult, type Progress, type Shard, type Unit, type Plan } from './check.ts';

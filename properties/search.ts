@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../model/index.ts';
-import { DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
+import { DEFAULT_WEIGHTS, drawIntent, intentArbitrary, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
 import { cellSeed } from './seed.ts';
 import type { BlockPart } from './blocks.ts';
-import { emptyStats, RunCounter, type Drawn } from './stats.ts';
+import { emptyStats, RunCounter } from './stats.ts';
 import { judge, runCommands, type Scenario, type Violation } from './trace.ts';
 
 /** Search budget and knobs for one cell. */
@@ -54,9 +54,6 @@ export interface CellResult extends BlockPart<Finding> {
   readonly design: string;
   readonly profile: ProfileName;
 }
-
-const FITS: Drawn = { kind: 'fits' };
-const UNFIT: Drawn = { kind: 'unfit' };
 
 class ViolationFound extends Error {
   constructor(readonly violation: Violation) {
@@ -146,10 +143,9 @@ class Runner {
 
   /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it (counted either way). */
   resolve(intent: Intent): Command | null {
-    const c = resolveIntent(intent, this.world);
-    const refusal = c && this.world.refusal(c);
-    this.counter?.drawn(intent.kind, !c ? UNFIT : refusal ? { kind: 'refused', reason: refusal } : FITS);
-    return refusal ? null : c;
+    const { command, drawn } = drawIntent(intent, this.world);
+    this.counter?.drawn(intent.kind, drawn);
+    return command;
   }
 
   readonly log: Command[] = [];
