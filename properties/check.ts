@@ -133,30 +133,40 @@ export function checkUnit(plan: Plan, unit: Unit, opts: Pick<CheckOptions, 'time
 }
 
 /**
- * The plan's cells from the results of its units (`results[i]` for `plan.units[i]`, missing if
- * it never ran), in matrix order. A cell some of whose blocks never ran is marked interrupted;
- * a cell none of whose blocks ran is left out.
+ * Joins seed-block results into the plan's cells as they arrive, in any order: the join does
+ * not depend on order or grouping, so each cell keeps one running result and a run of many
+ * blocks holds one result per cell, not one per block.
  */
-export function cellResultsOf(plan: Plan, results: ReadonlyArray<CellResult | undefined>): { cells: CellResult[]; interrupted: boolean } {
-  const byCell = new Map<number, { planned: number; done: CellResult[] }>();
-  plan.units.forEach((u, i) => {
-    const entry = byCell.get(u.cell) ?? { planned: 0, done: [] };
-    entry.planned++;
-    const r = results[i];
-    if (r) entry.done.push(r);
-    byCell.set(u.cell, entry);
-  });
-  const cells: CellResult[] = [];
-  let interrupted = false;
-  for (const [cell, { planned, done }] of [...byCell].sort(([a], [b]) => a - b)) {
-    const { design, profile } = plan.cells[cell]!;
-    if (done.length < planned) interrupted = true;
-    if (done.length === 0) continue;
-    const joined = joinBlocks(done, (f) => f.violation.invariant);
-    cells.push({ design: design.name, profile, ...joined, interrupted: joined.interrupted || done.length < planned });
-    interrupted ||= joined.interrupted;
+export class CellJoin {
+  private readonly cells = new Map<number, { planned: number; done: number; joined: CellResult | null }>();
+
+  constructor(private readonly plan: Plan) {
+    for (const u of plan.units) {
+      const entry = this.cells.get(u.cell) ?? { planned: 0, done: 0, joined: null };
+      entry.planned++;
+      this.cells.set(u.cell, entry);
+    }
   }
-  return { cells, interrupted };
+
+  /** Adds the result of `plan.units[unit]`. */
+  add(unit: number, r: CellResult): void {
+    const entry = this.cells.get(this.plan.units[unit]!.cell)!;
+    entry.done++;
+    const joined = joinBlocks(entry.joined ? [entry.joined, r] : [r], (f) => f.violation.invariant);
+    entry.joined = { design: r.design, profile: r.profile, ...joined };
+  }
+
+  /** The cells in matrix order. A cell some of whose blocks never ran is marked interrupted; a cell none of whose blocks ran is left out. */
+  result(): { cells: CellResult[]; interrupted: boolean } {
+    const cells: CellResult[] = [];
+    let interrupted = false;
+    for (const [, { planned, done, joined }] of [...this.cells].sort(([a], [b]) => a - b)) {
+      const partial = done < planned;
+      interrupted ||= partial || (joined?.interrupted ?? false);
+      if (joined) cells.push(partial ? { ...joined, interrupted: true } : joined);
+    }
+    return { cells, interrupted };
+  }
 }
 
 /** The runs planned over every unit, and a progress reporter that adds up runs done. */
@@ -181,15 +191,15 @@ export function progressOf(plan: Plan, onProgress?: (p: Progress) => void): (uni
  */
 export function check(opts: CheckOptions = {}): CheckResult {
   const plan = planOf(opts);
-  const results: CellResult[] = [];
+  const join = new CellJoin(plan);
   const progress = progressOf(plan, opts.onProgress);
   for (const [i, unit] of plan.units.entries()) {
     if (opts.shouldStop?.()) break;
     progress(i, 0);
     const r = checkUnit(plan, unit, opts, (runs) => progress(i, runs));
-    results.push(r);
+    join.add(i, r);
     if (r.interrupted) break;
   }
-  const { cells, interrupted } = cellResultsOf(plan, results);
+  const { cells, interrupted } = join.result();
   return { config: plan.config, options: plan.search, cells, interrupted };
 }

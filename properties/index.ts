@@ -8,7 +8,7 @@ export { searchCell, DEFAULT_SEARCH, type SearchOptions, type SearchPhase, type 
 export { applicableCommand, drawIntent, DEFAULT_WEIGHTS, intentArbitrary, resolveIntent, type CommandWeights, type Intent } from './arbitraries.ts';
 export * from './stats.ts';
 export { cellSeed, fnv1a } from './seed.ts';
-export { check, checkUnit, cellsOf, unitsOf, blocksPerCell, cellResultsOf, planOf, DEFAULT_BLOCK_RUNS, type CheckOptions, type CheckResult, type Progress, type Shard, type Unit, type Plan } from './check.ts';
+export { check, checkUnit, cellsOf, unitsOf, blocksPerCell, CellJoin, planOf, DEFAULT_BLOCK_RUNS, type CheckOptions, type CheckResult, type Progress, type Shard, type Unit, type Plan } from './check.ts';
 export { joinBlocks, type BlockPart } from './blocks.ts';
 export { paranoid, mappingDatabaseFull } from './invariants/paranoid.ts';
 export { checkInWorkers, defaultWorkers, type ParallelOptions } from './parallel/pool.ts';

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { match } from 'ts-pattern';
-import { cellResultsOf, planOf, progressOf, type CheckOptions, type CheckResult } from '../check.ts';
-import type { CellResult } from '../search.ts';
+import { CellJoin, planOf, progressOf, type CheckOptions, type CheckResult } from '../check.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
 export interface ParallelOptions extends Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop'> {
@@ -26,7 +25,7 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
   const plan = planOf(options);
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const setup: WorkerSetup = { options, stop: stop.buffer as SharedArrayBuffer };
-  const results: Array<CellResult | undefined> = [];
+  const join = new CellJoin(plan);
   const units = plan.units.length;
   const count = Math.max(1, Math.min(wanted ?? defaultWorkers(), units));
   let next = 0;
@@ -51,7 +50,7 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
               match(m)
                 .with({ kind: 'progress' }, ({ unit, runs }) => progress(unit, runs))
                 .with({ kind: 'done' }, ({ unit, result }) => {
-                  results[unit] = result;
+                  join.add(unit, result);
                   feed();
                 })
                 .exhaustive(),
@@ -66,7 +65,7 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
     signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  // Blocks run out of order, and a stop leaves gaps: the join puts them in matrix order and marks the gaps.
-  const { cells, interrupted } = cellResultsOf(plan, results);
+  // Blocks finish out of order, and a stop leaves gaps: the join puts cells in matrix order and marks the gaps.
+  const { cells, interrupted } = join.result();
   return { config: plan.config, options: plan.search, cells, interrupted };
 }
