@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BadFileError, UsageError } from '../counterexamples/index.ts';
 import { check, type CommandCounts, type Shard } from '../properties/index.ts';
-import { mergeRuns, parseRunRecord, RUN_VERSION, runRecordOf, type RunRecord } from './index.ts';
+import { asVersion1, mergeRuns, parseRunRecord, RUN_VERSION, runRecordOf, type RunRecord } from './index.ts';
 
 const SMALL = { designs: ['direct-exact', 'shared-proxy'], profiles: ['x2', 'split'] as const, runs: 12, maxCommands: 20, seed: 3 };
 const recordOf = (blockRuns: number, shard?: Shard): RunRecord =>
@@ -9,13 +9,6 @@ const recordOf = (blockRuns: number, shard?: Shard): RunRecord =>
 
 /** The record's cells with each command count changed by `f`. */
 const withCommands = (r: RunRecord, f: (c: CommandCounts) => object) => r.cells.map((c) => ({ ...c, stats: { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, n]) => [k, f(n)])) } }));
-
-/** What version 1 wrote: no seed blocks (each cell one seed sequence), no count of unfit commands. */
-function asVersion1(r: RunRecord): unknown {
-  const { blockRuns: _, ...rest } = r;
-  const cells = withCommands(r, ({ unfit: _u, ...n }) => n);
-  return { ...rest, version: 1, cells: cells.map(({ blocks: _b, ...c }) => ({ ...c, findings: c.findings.map(({ block: _f, ...f }) => f) })) };
-}
 
 describe('run records', () => {
   test('a version 1 record is read as the version 2 record of the same search (one block per cell)', () => {

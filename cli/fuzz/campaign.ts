@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { BadFileError, counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, listCounterexamples, parseValidated, replayCounterexample, describeStatus, UsageError } from '../../counterexamples/index.ts';
 import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
 import { check } from '../../properties/index.ts';
-import { coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
+import { asVersion1, coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
 import { EXIT, main } from '../main.ts';
 import { showTrace } from '../trace.ts';
 import { arbitraryJsonText, mutantsOf } from './mutate.ts';
@@ -69,17 +69,7 @@ function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunR
   const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
     runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
   );
-  const { blockRuns: _, ...whole } = runs[0]!;
-  const version1 = {
-    ...whole,
-    version: 1,
-    cells: whole.cells.map(({ blocks: _b, ...c }) => ({
-      ...c,
-      findings: c.findings.map(({ block: _f, ...f }) => f),
-      stats: { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, { unfit: _u, ...n }]) => [k, n])) },
-    })),
-  };
-  return { counterexamples, runs: [...runs, version1 as unknown as RunRecord], shards: [runs[1]!, runs[2]!] };
+  return { counterexamples, runs: [...runs, asVersion1(runs[0]!) as unknown as RunRecord], shards: [runs[1]!, runs[2]!] };
 }
 
 function targets(scratch: string): Array<Target<never>> {

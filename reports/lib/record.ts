@@ -108,6 +108,23 @@ const fromVersion1 = (o: Readonly<Record<string, unknown>>): Record<string, unkn
   })),
 });
 
+/**
+ * What version 1 wrote for the same search: no seed blocks, and no count of unfit commands.
+ * The inverse of the lifting above up to those counts; tests and the fuzz campaign use it to make version 1 files.
+ */
+export function asVersion1(r: RunRecord): Record<string, unknown> {
+  const { blockRuns: _, ...rest } = r;
+  return {
+    ...rest,
+    version: 1,
+    cells: r.cells.map(({ blocks: _b, ...c }) => ({
+      ...c,
+      findings: c.findings.map(({ block: _f, ...f }) => f),
+      stats: { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, { unfit: _u, ...n }]) => [k, n])) },
+    })),
+  };
+}
+
 const RUN: FormatOf = { format: RUN_FORMAT, version: RUN_VERSION, migrations: { 1: fromVersion1 } };
 
 /** Reads and validates a run record file; throws BadFileError naming file, field and value. */
