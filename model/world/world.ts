@@ -112,8 +112,13 @@ export class World implements WorldView {
    * Pure: a search uses it to skip commands that cannot do anything.
    */
   refusal(command: Command): string | null {
-    return (World.REFUSALS[command.kind] as (w: World, c: Command) => string | null)(this, command);
+    const reason = (World.REFUSALS[command.kind] as (w: World, c: Command) => string | null)(this, command);
+    this.accepted = reason === null ? command : null;
+    return reason;
   }
+
+  /** The command `refusal` last found acceptable in this state: a search asks just before it steps, so `step` need not ask again. */
+  private accepted: Command | null = null;
 
   /**
    * Per-kind handlers, as tables rather than match chains: the mapped type keeps them
@@ -156,7 +161,9 @@ export class World implements WorldView {
     this.refault = false;
     const { partial, overmap } = command.kernel ?? {};
     this.log.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
-    const bad = this.refusal(command);
+    // The state has not changed since `refusal` accepted this very command (any step clears it below).
+    const bad = command === this.accepted ? null : this.refusal(command);
+    this.accepted = null;
     const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
     const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
     return { index: this.steps++, command, actors, outcome, effects: this.log.effects, touchedAllocations: this.touched, refault: this.refault };
