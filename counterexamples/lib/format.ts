@@ -32,6 +32,7 @@ export const configSchema = z.strictObject({
   clientSpaceOrder: order,
   proxySpaceOrder: order,
   maxOrder: order,
+  superpageOrder: z.number().int().min(1).max(MAX_ORDER),
 });
 
 /** The schema of one counterexample file. */

@@ -24,42 +24,40 @@ export interface LostMapping {
 }
 
 /** Kernel code paths an operation took; the coverage report counts them. */
-export type KernelBranch =
-  | 'map.new'
-  | 'map.rights-upgrade'
-  | 'map.overmap-smaller'
-  | 'map.overmap-larger-skip'
-  | 'map.overmap-larger-replace'
-  | 'map.sender-lost'
-  | 'map.no-rights'
-  | 'grant.move'
-  | 'unmap.whole-node'
-  | 'unmap.partial-whole'
-  | 'unmap.partial-inner'
-  | 'unmap.partial-ignore'
-  | 'unmap.partial-split'
-  | 'unmap.nothing-mapped'
-  | 'unmapIn.revoke'
-  | 'refused';
-
-export const KERNEL_BRANCHES: readonly KernelBranch[] = [
+export const KERNEL_BRANCHES = [
   'map.new',
   'map.rights-upgrade',
   'map.overmap-smaller',
   'map.overmap-larger-skip',
   'map.overmap-larger-replace',
+  'map.exists-skip',
+  'map.cut-to-pages',
   'map.sender-lost',
   'map.no-rights',
+  'map.clamped',
   'grant.move',
+  'grant.demoted',
   'unmap.whole-node',
   'unmap.partial-whole',
+  'unmap.partial-overlapping',
   'unmap.partial-inner',
   'unmap.partial-ignore',
   'unmap.partial-split',
+  'unmap.partial-stride',
   'unmap.nothing-mapped',
+  'unmap.clamped',
   'unmapIn.revoke',
   'refused',
-];
+] as const;
+export type KernelBranch = (typeof KERNEL_BRANCHES)[number];
+
+/** A piece a map left out because the receiver already held a mapping there that the kernel keeps. */
+export interface Skipped {
+  readonly task: TaskId;
+  readonly virtual: Fpage;
+  /** `larger`: a larger mapping around the piece; `exists`: a mapping of another frame at the piece. */
+  readonly cause: 'larger' | 'exists';
+}
 
 /** What one kernel call did, as data. */
 export interface KernelEffect {
@@ -70,6 +68,7 @@ export interface KernelEffect {
   readonly lost: LostMapping[];
   /** Nodes that changed in place: granted (moved), re-parented by a split, rights changed. */
   readonly changed: MapNode[];
+  readonly skipped: Skipped[];
   readonly branches: KernelBranch[];
 }
 
@@ -80,5 +79,6 @@ export const emptyEffect = (call: string): KernelEffect => ({
   removed: [],
   lost: [],
   changed: [],
+  skipped: [],
   branches: [],
 });

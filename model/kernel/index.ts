@@ -4,5 +4,5 @@ export * from './rights.ts';
 export { MappingDatabase, SIGMA0, virtualOf, framesOf, type MapNode, type TaskId } from './mapdb.ts';
 export * from './profiles.ts';
 export * from './effects.ts';
-export { Kernel, orderFor } from './kernel.ts';
+export { Kernel, orderFor, ARCH_SUPERPAGE_ORDER, SCALED_SUPERPAGE_ORDER, type Arch, type KernelOptions } from './kernel.ts';
 export * from './structure.ts';

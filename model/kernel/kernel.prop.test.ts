@@ -4,7 +4,7 @@ import { match } from 'ts-pattern';
 import { contains, endOf, type Fpage } from './fpage.ts';
 import { Kernel } from './kernel.ts';
 import { SIGMA0, framesOf, virtualOf, type TaskId } from './mapdb.ts';
-import { listedChoices, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES, type KernelChoices, type ProfileName } from './profiles.ts';
+import { listedChoices, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES, type KernelChoices, type OvermapChoice, type PartialChoice, type ProfileName } from './profiles.ts';
 import { checkStructure, checkStructureAfter } from './structure.ts';
 import type { KernelEffect } from './effects.ts';
 
@@ -15,7 +15,7 @@ type Op =
   | { op: 'map' | 'grant'; s: TaskId; send: Fpage; r: TaskId; rcv: number; rights: number }
   | { op: 'unmap'; t: TaskId; fp: Fpage; flush: boolean }
   | { op: 'unmapIn'; t: TaskId; fp: Fpage; target: TaskId };
-type Step = { op: Op; choices: { partial: ('whole' | 'inner' | 'ignore')[]; overmap: ('skip' | 'replace')[] } };
+type Step = { op: Op; choices: { partial: PartialChoice[]; overmap: OvermapChoice[] } };
 
 const anyFpage = fc.integer({ min: 0, max: 6 }).chain((order) => fc.nat(2 ** (6 - order) - 1).map((i) => ({ base: i * 2 ** order, order })));
 const anyTask = fc.constantFrom(...TASKS);

@@ -79,6 +79,7 @@ describe('partial unmap of physmem\'s order-15 node with an order-2 child in a c
 
   test.each<[PartialChoice, boolean, boolean]>([
     ['whole', false, false],
+    ['overlapping', false, true],
     ['inner', false, true],
     ['ignore', true, true],
   ])('x2 takes the supplied choice %s', (choice, cAlive, dAlive) => {
@@ -117,10 +118,12 @@ describe('partial unmap of physmem\'s order-15 node with an order-2 child in a c
     expect(checkStructure(k)).toEqual([]);
   });
 
-  test('pistachio expands a flush of the caller\'s larger mapping to its whole size', () => {
-    const { k, c, d, big } = mailWorld('pistachio');
-    k.unmap('physmem', fpage(16, 2), true, any);
-    expect([alive(k, c), alive(k, d), alive(k, big)]).toEqual([false, false, false]);
+  test('overlapping removes every descendant that meets the range, whole, and keeps the others', () => {
+    const { k, c, d } = mailWorld('overlapping');
+    const straddler = k.map('physmem', fpage(0, 5), 'e', 0, RWX, any).created[0]!; // frames 0..31 meet the 16 KiB range at 16
+    const e = k.unmap('physmem', fpage(16, 2), false, any);
+    expect(e.branches).toEqual(['unmap.partial-overlapping']);
+    expect([alive(k, c), alive(k, straddler), alive(k, d)]).toEqual([false, false, true]);
   });
 });
 
@@ -170,11 +173,12 @@ describe('map and grant', () => {
     expect(k.db.get(first.id)!.rights).toBe(R | W);
   });
 
-  test('a larger mapping around the target is skipped or replaced as the profile says', () => {
-    for (const [p, kept] of [['pistachio', true], ['fiasco', false]] as const) {
-      const { k, c } = mailWorld(p);
-      k.map('physmem', fpage(512, 0), 'c', 1, RWX, any);
+  test('a larger mapping around the target is skipped or replaced as the x2 input says', () => {
+    for (const [choice, kept] of [['skip', true], ['replace', false]] as const) {
+      const { k, c } = mailWorld('x2');
+      const e = k.map('physmem', fpage(512, 0), 'c', 1, RWX, constantChoices('whole', choice));
       expect(alive(k, c)).toBe(kept);
+      expect(e.skipped).toEqual(kept ? [{ task: 'c', virtual: fpage(1, 0), cause: 'larger' }] : []);
     }
   });
 

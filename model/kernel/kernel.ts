@@ -9,24 +9,46 @@ import { RWX, showRights, type Rights } from './rights.ts';
 /** Smallest order whose fpage holds `pages` pages. */
 export const orderFor = (pages: number): number => Math.max(0, Math.ceil(Math.log2(pages)));
 
+/** The superpage order that keeps a small world in scale: blocks of up to 8 pages lie inside superpages of 16. */
+export const SCALED_SUPERPAGE_ORDER = 4;
+/** Superpage orders of the real architectures, in 4 KiB pages: 4 MiB on ia32, 2 MiB on amd64 (Pistachio's HW_PGSHIFTS in kernel/src/arch/x86/x32/ptab.h and x64/ptab.h). */
+export const ARCH_SUPERPAGE_ORDER = { ia32: 10, amd64: 9 } as const;
+export type Arch = keyof typeof ARCH_SUPERPAGE_ORDER;
+
+export interface KernelOptions {
+  /** Order of a superpage in pages; named-kernel profiles store mappings as base pages and superpages. */
+  readonly superpageOrder?: number;
+}
+
+/** A kernel call that failed its argument checks, before it changed anything. */
+type Refusal = string;
+
 /**
  * The L4 X.2 kernel model: sigma0's identity roots, the mapping database and the four
  * operations `map`, `grant`, `unmap` (with or without flush) and `unmapIn`. Deterministic:
  * every nondeterministic kernel decision is read from the `KernelChoices` passed in, and every
- * call returns its effect as data. A refused call changes nothing.
+ * call returns its effect as data. A refused call changes nothing. Each rule in which kernels
+ * differ is read from the profile; where a named kernel's rule is applied, the source it
+ * follows is cited (PROFILE_SOURCES lists them all).
  */
 export class Kernel {
   readonly db: MappingDatabase;
   readonly profile: KernelProfile;
   /** sigma0's root node ids, in address order: they never change. */
   readonly roots: readonly number[];
+  readonly superpageOrder: number;
 
   constructor(
     readonly memoryPages: number,
     profileName: ProfileName,
+    options: KernelOptions = {},
   ) {
     if (!Number.isSafeInteger(memoryPages) || memoryPages < 1 || memoryPages > 2 ** MAX_ORDER) {
       throw new RangeError(`memory of ${memoryPages} pages is not a whole number of pages in 1..2^${MAX_ORDER}`);
+    }
+    this.superpageOrder = options.superpageOrder ?? SCALED_SUPERPAGE_ORDER;
+    if (!Number.isInteger(this.superpageOrder) || this.superpageOrder < 1 || this.superpageOrder > MAX_ORDER) {
+      throw new RangeError(`superpage order ${this.superpageOrder} is outside 1..${MAX_ORDER}`);
     }
     this.profile = profileOf(profileName);
     this.db = new MappingDatabase(orderFor(memoryPages));
@@ -39,6 +61,11 @@ export class Kernel {
   /** Creates an empty address space of `2^spaceOrder` pages. */
   createTask(task: TaskId, spaceOrder: number): void {
     this.db.addTask(task, spaceOrder);
+  }
+
+  /** True when a non-root node of this order can exist under the profile's granularity. */
+  isNodeOrder(order: number): boolean {
+    return this.profile.granularity === 'fpage' || order === 0 || order === this.superpageOrder;
   }
 
   /** Maps the part of `send` that S has into R at `rcvBase`, as children of S's nodes. */
@@ -54,17 +81,17 @@ export class Kernel {
   /** Revokes everything derived from T's mappings in `fp`; with `flush`, T's own mappings too. */
   unmap(t: TaskId, fp: Fpage, flush: boolean, choices: KernelChoices): KernelEffect {
     const effect = emptyEffect(`${flush ? 'flush' : 'unmap'}(${t}, ${showFpage(fp)})`);
-    const bad = this.badTask(t) ?? this.badRange(t, fp);
-    if (bad) return refuse(effect, bad);
+    const range = this.badTask(t) ?? this.rangeIn(t, fp, effect, 'unmap.clamped');
+    if (typeof range === 'string') return refuse(effect, range);
     const rv = new Revoker(this.db, effect);
-    const own = this.db.inSpace(t, fp);
+    const own = range ? this.db.inSpace(t, range) : [];
     if (own.length === 0) effect.branches.push('unmap.nothing-mapped');
+    const cause = flush ? 'flush' : 'revoke';
     for (const n of own) {
+      // An earlier node's revocation may have taken this one (T's node can derive from another of T's).
       const node = this.db.get(n.id);
-      if (!node) continue;
-      const cov = coveredFrames(node, fp);
-      const cause = flush ? 'flush' : 'revoke';
-      if (contains(fp, virtualOf(node))) {
+      if (!node || !range) continue;
+      if (contains(range, virtualOf(node))) {
         effect.branches.push('unmap.whole-node');
         rv.removeDescendants(node.id, cause);
         if (flush) rv.removeSubtree(node.id, cause);
@@ -72,17 +99,55 @@ export class Kernel {
       }
       const mode = this.partialMode(flush, choices);
       effect.branches.push(PARTIAL_BRANCH[mode]);
+      const cov = coveredFrames(node, range);
       match(mode)
         .with('whole', () => {
           rv.removeDescendants(node.id, cause);
           if (flush) rv.removeSubtree(node.id, cause);
         })
+        // kernkonzept/fiasco src/kern/mapdb.cpp Mapdb::flush: descendants within the range go, partially
+        // overlapping ones entirely; with self_unmap the whole mapping goes with all its descendants.
+        .with('overlapping', () => (flush ? rv.removeSubtree(node.id, cause) : rv.removeMeeting(node.id, cov, cause)))
         .with('inner', () => rv.removeInner(node.id, cov, cause))
         .with('ignore', () => undefined)
         .with('split', () => (flush ? rv.split(node, cov, null, cause) : rv.revokeRange(node, cov, null, cause)))
+        .with('stride', () => (flush ? rv.removeSubtree(node.id, cause) : this.unmapStride(rv, t, range)))
         .exhaustive();
     }
     return effect;
+  }
+
+  /**
+   * Pistachio's default build unmapping `fp`, smaller than a superpage, out of a superpage the
+   * caller holds (l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc `space_t::mapctrl`
+   * with kernel/src/generic/mapping.cc `mdb_flush`, CONFIG_NEW_MDB off). `mapctrl` counts the
+   * fpage's base pages but, finding a superpage entry, steps to the next superpage entry for
+   * each count; `mdb_flush` then revokes only the base-page mappings derived at the fpage's
+   * offset in that superpage (`rcnt = 1`). Where an entry is a page table of base pages, the walk
+   * goes on base page by base page for the rest of the count; at an empty entry it stops.
+   */
+  private unmapStride(rv: Revoker, t: TaskId, fp: Fpage): void {
+    const S = this.superpageOrder;
+    const top = 2 ** this.db.spaceOrder(t)!;
+    let count = 2 ** fp.order;
+    for (let vaddr = fp.base; count > 0 && vaddr < top; vaddr += 2 ** S, count--) {
+      const slot: Fpage = { base: vaddr - (vaddr % 2 ** S), order: S };
+      const nodes = this.db.inSpace(t, slot);
+      const big = nodes.find((n) => n.order >= S);
+      if (big) {
+        const frame = big.frame + (vaddr - big.vbase);
+        for (const c of [...this.db.children(big.id)]) {
+          const child = this.db.get(c);
+          if (child && child.order < S && child.frame === frame) rv.removeSubtree(child.id, 'revoke');
+        }
+        continue;
+      }
+      if (nodes.length === 0) return;
+      for (let p = vaddr; p < vaddr + count && p < endOf(slot); p++) {
+        for (const b of this.db.inSpace(t, { base: p, order: 0 })) rv.removeDescendants(b.id, 'revoke');
+      }
+      return;
+    }
   }
 
   /**
@@ -92,14 +157,14 @@ export class Kernel {
   unmapIn(t: TaskId, fp: Fpage, target: TaskId): KernelEffect {
     const effect = emptyEffect(`unmapIn(${t}, ${showFpage(fp)}, ${target})`);
     if (!this.profile.unmapIn) return refuse(effect, `the ${this.profile.name} kernel has no unmapIn`);
-    const bad = this.badTask(t) ?? this.badTask(target) ?? this.badRange(t, fp);
-    if (bad) return refuse(effect, bad);
+    const range = this.badTask(t) ?? this.badTask(target) ?? this.rangeIn(t, fp, effect, 'unmap.clamped');
+    if (typeof range === 'string') return refuse(effect, range);
     const rv = new Revoker(this.db, effect);
-    for (const n of this.db.inSpace(t, fp)) {
+    for (const n of range ? this.db.inSpace(t, range) : []) {
       const node = this.db.get(n.id);
-      if (!node) continue;
+      if (!node || !range) continue;
       effect.branches.push('unmapIn.revoke');
-      rv.revokeRange(node, coveredFrames(node, fp), target, 'revoke');
+      rv.revokeRange(node, coveredFrames(node, range), target, 'revoke');
     }
     return effect;
   }
@@ -114,59 +179,98 @@ export class Kernel {
     choices: KernelChoices,
   ): KernelEffect {
     const effect = emptyEffect(`${kind}(${s} ${showFpage(send)} -> ${r} @${rcvBase}, ${showRights(rights)})`);
-    const target: Fpage = { base: rcvBase, order: send.order };
-    const sources = this.badTask(s) || this.badTask(r) ? [] : this.db.inSpace(s, send);
     const bad =
       this.badTask(s) ??
       this.badTask(r) ??
-      this.badRange(s, send) ??
-      this.badRange(r, target) ??
       (s === r ? 'sender and receiver are the same task' : null) ??
       (r === SIGMA0 ? 'sigma0 receives no mappings' : null) ??
       (kind === 'grant' && s === SIGMA0 ? 'sigma0 grants nothing: its roots stay' : null) ??
-      ((rights & RWX) === 0 || rights !== (rights & RWX) ? `rights ${rights} are not a non-empty subset of rwx` : null) ??
-      (kind === 'grant' && sources.some((n) => !contains(send, virtualOf(n)))
-        ? 'partial-grant: the send fpage would split a mapping (left out of the model)'
-        : null);
+      ((rights & RWX) === 0 || rights !== (rights & RWX) ? `rights ${rights} are not a non-empty subset of rwx` : null);
     if (bad) return refuse(effect, bad);
+    const sendRange = this.rangeIn(s, send, effect, 'map.clamped');
+    if (typeof sendRange === 'string') return refuse(effect, sendRange);
+    const target: Fpage = { base: rcvBase, order: send.order };
+    const rcvBad = this.rangeIn(r, target, effect, 'map.clamped');
+    if (typeof rcvBad === 'string') return refuse(effect, rcvBad);
+    const sources = sendRange ? this.db.inSpace(s, sendRange) : [];
+    if (kind === 'grant' && this.profile.partialGrant === 'refuse' && sources.some((n) => !contains(send, virtualOf(n)))) {
+      return refuse(effect, 'partial-grant: the send fpage would split a mapping (left out of the model)');
+    }
     const rv = new Revoker(this.db, effect);
+    const top = 2 ** this.db.spaceOrder(r)!;
+    let mode = kind;
     for (const src of sources) {
       const n = this.db.get(src.id);
       if (!n) continue;
       const piece = intersect(virtualOf(n), send)!;
-      const to: Fpage = { base: rcvBase + (piece.base - send.base), order: piece.order };
-      const frame = n.frame + (piece.base - n.vbase);
-      const granted = n.rights & rights;
-      if (granted === 0) {
-        effect.branches.push('map.no-rights');
-        continue;
-      }
-      if (!this.clearLarger(rv, effect, r, to, choices)) continue;
-      if (kind === 'map') {
-        const same = this.db.exactlyAt(r, to).find((e) => e.frame === frame && e.parent === n.id);
-        if (same) {
-          effect.branches.push('map.rights-upgrade');
-          if ((same.rights | granted) !== same.rights) effect.changed.push(this.db.update(same.id, { rights: same.rights | granted }));
+      const unit = this.unitOrder(piece.order);
+      for (let off = 0; off < 2 ** piece.order; off += 2 ** unit) {
+        const to: Fpage = { base: rcvBase + (piece.base - send.base) + off, order: unit };
+        // Fiasco and Pistachio stop at the end of the receiver's space (see PROFILE_SOURCES oversize).
+        if (endOf(to) > top) continue;
+        const frame = n.frame + (piece.base - n.vbase) + off;
+        if (mode === 'grant' && unit < n.order) {
+          // kernkonzept/fiasco src/kern/map_util.cpp map(): "Can't GRANT page from superpage ... demoting to MAP", for the rest of the call.
+          effect.branches.push('grant.demoted');
+          mode = 'map';
+        }
+        // kernkonzept/fiasco src/kern/map_util.cpp map(): a superpage is lowered to base pages where the receiver already holds smaller mappings.
+        if (this.profile.smallerOvermap === 'cut' && unit > 0 && this.db.inSpace(r, to).some((e) => e.order < unit)) {
+          effect.branches.push('map.cut-to-pages');
+          for (let p = 0; p < 2 ** unit; p++) this.place(mode, rv, effect, n, { base: to.base + p, order: 0 }, frame + p, rights, r, choices);
           continue;
         }
-      }
-      const overmapped = this.db.inSpace(r, to);
-      if (overmapped.length > 0) effect.branches.push('map.overmap-smaller');
-      for (const o of overmapped) rv.removeSubtree(o.id, 'overmap');
-      if (!this.db.has(n.id)) {
-        effect.branches.push('map.sender-lost');
-        continue;
-      }
-      if (kind === 'map') {
-        effect.branches.push('map.new');
-        rv.create({ task: r, vbase: to.base, order: to.order, frame, rights: granted, parent: n.id });
-      } else {
-        effect.branches.push('grant.move');
-        effect.changed.push(this.db.update(n.id, { task: r, vbase: to.base, rights: granted }));
-        this.maskSubtree(n.id, granted, effect);
+        this.place(mode, rv, effect, n, to, frame, rights, r, choices);
       }
     }
     return effect;
+  }
+
+  /** The order of the nodes one piece of a send becomes: the piece itself, or the largest hardware page that fits it. */
+  private unitOrder(pieceOrder: number): number {
+    if (this.profile.granularity === 'fpage') return pieceOrder;
+    // l4ka/pistachio linear_ptab_walker.cc map_fpage: the largest hardware page size not above the send; kernkonzept/fiasco map_util.cpp map(): to_fit_size.
+    return pieceOrder >= this.superpageOrder ? this.superpageOrder : 0;
+  }
+
+  /** Maps (or grants) one unit: frames `[frame, frame + 2^to.order)` of sender node `n` at `to` in R. */
+  private place(kind: 'map' | 'grant', rv: Revoker, effect: KernelEffect, n: MapNode, to: Fpage, frame: number, rights: Rights, r: TaskId, choices: KernelChoices): void {
+    const granted = n.rights & rights;
+    if (granted === 0) {
+      effect.branches.push('map.no-rights');
+      return;
+    }
+    if (!this.clearLarger(rv, effect, r, to, choices)) return;
+    const here = this.db.inSpace(r, to);
+    const exact = here.find((e) => e.vbase === to.base && e.order === to.order);
+    if (kind === 'map' && exact && exact.frame === frame && (this.profile.sameFrame === 'frame' || exact.parent === n.id)) {
+      effect.branches.push('map.rights-upgrade');
+      // The node keeps its parent, so its rights never pass the parent's.
+      const cap = exact.parent === null ? RWX : (this.db.get(exact.parent)?.rights ?? RWX);
+      const next = exact.rights | (granted & cap);
+      if (next !== exact.rights) effect.changed.push(this.db.update(exact.id, { rights: next }));
+      return;
+    }
+    // l4ka/pistachio linear_ptab_walker.cc map_fpage: a piece of a larger sender page onto another frame's mapping: "Mapping already exists", skipped.
+    if (exact && exact.frame !== frame && this.profile.pieceOverExisting === 'skip' && n.parent !== null && to.order < n.order) {
+      effect.branches.push('map.exists-skip');
+      effect.skipped.push({ task: r, virtual: to, cause: 'exists' });
+      return;
+    }
+    if (here.length > 0) effect.branches.push('map.overmap-smaller');
+    for (const o of here) rv.removeSubtree(o.id, 'overmap');
+    if (!this.db.has(n.id)) {
+      effect.branches.push('map.sender-lost');
+      return;
+    }
+    if (kind === 'map') {
+      effect.branches.push('map.new');
+      rv.create({ task: r, vbase: to.base, order: to.order, frame, rights: granted, parent: n.id });
+    } else {
+      effect.branches.push('grant.move');
+      effect.changed.push(this.db.update(n.id, { task: r, vbase: to.base, rights: granted }));
+      this.maskSubtree(n.id, granted, effect);
+    }
   }
 
   /** Applies the larger-overmap rule; false when this piece is skipped. */
@@ -177,6 +281,7 @@ export class Kernel {
     const choice = rule === 'choose' ? choices.largerOvermap() : rule;
     if (choice === 'skip') {
       effect.branches.push('map.overmap-larger-skip');
+      effect.skipped.push({ task: r, virtual: to, cause: 'larger' });
       return false;
     }
     effect.branches.push('map.overmap-larger-replace');
@@ -203,20 +308,28 @@ export class Kernel {
     return this.db.hasTask(t) ? null : `no task ${t}`;
   }
 
-  private badRange(t: TaskId, f: Fpage): string | null {
-    if (!Number.isSafeInteger(f.base) || !Number.isInteger(f.order) || f.base < 0 || f.order < 0) return `fpage ${showFpage(f)} is malformed`;
+  /**
+   * The part of `f` that lies in T's space: `f` itself, the whole space when `f` is larger, or
+   * null when `f` lies past it. A profile that refuses oversized fpages returns the reason instead.
+   */
+  private rangeIn(t: TaskId, f: Fpage, effect: KernelEffect, clamped: KernelBranch): Fpage | null | Refusal {
+    if (!Number.isSafeInteger(f.base) || !Number.isInteger(f.order) || f.base < 0 || f.order < 0 || f.order > MAX_ORDER) return `fpage ${showFpage(f)} is malformed`;
     if (!isAligned(f.base, f.order)) return `fpage ${showFpage(f)} is not aligned to its size`;
     const top = this.db.spaceOrder(t)!;
-    if (endOf(f) > 2 ** top) return `fpage ${showFpage(f)} lies outside ${t}'s space of 2^${top} pages`;
-    return null;
+    if (endOf(f) <= 2 ** top) return f;
+    if (this.profile.oversize === 'refuse') return `fpage ${showFpage(f)} lies outside ${t}'s space of 2^${top} pages`;
+    effect.branches.push(clamped);
+    return f.base === 0 ? { base: 0, order: top } : null;
   }
 }
 
 const PARTIAL_BRANCH: Record<PartialMode, KernelBranch> = {
   whole: 'unmap.partial-whole',
+  overlapping: 'unmap.partial-overlapping',
   inner: 'unmap.partial-inner',
   ignore: 'unmap.partial-ignore',
   split: 'unmap.partial-split',
+  stride: 'unmap.partial-stride',
 };
 
 /** The frames behind the part of `fp` that `node` maps. */
@@ -227,6 +340,6 @@ function coveredFrames(node: MapNode, fp: Fpage): Fpage {
 
 function refuse(effect: KernelEffect, reason: string): KernelEffect {
   effect.branches.push('refused');
-  return { ...effect, refused: reason };
+  return { ...effect, refused: reason, branches: ['refused'], created: [], removed: [], lost: [], changed: [], skipped: [] };
 }
 

@@ -1,4 +1,4 @@
-import { buddiesAround, contains, type Fpage } from './fpage.ts';
+import { buddiesAround, contains, overlaps, type Fpage } from './fpage.ts';
 import type { KernelEffect, RemovalCause } from './effects.ts';
 import { framesOf, SIGMA0, type MapNode, type MappingDatabase, type TaskId } from './mapdb.ts';
 
@@ -44,6 +44,14 @@ export class Revoker {
   /** Removes every node derived from `id`, keeping `id` itself. */
   removeDescendants(id: number, cause: RemovalCause): void {
     for (const c of [...this.db.children(id)]) this.removeSubtree(c, cause);
+  }
+
+  /** Removes, each with its subtree, the children of `id` whose frames meet `cov`; the others stay whole (nodes are never split). */
+  removeMeeting(id: number, cov: Fpage, cause: RemovalCause): void {
+    for (const c of [...this.db.children(id)]) {
+      const child = this.db.get(c);
+      if (child && overlaps(cov, framesOf(child))) this.removeSubtree(child.id, cause);
+    }
   }
 
   /** Removes the descendants of `id` whose frames lie entirely inside `cov`; straddlers stay. */

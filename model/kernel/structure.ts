@@ -4,7 +4,7 @@ import type { Kernel } from './kernel.ts';
 import { framesOf, SIGMA0, virtualOf, type MapNode } from './mapdb.ts';
 import { rightsWithin } from './rights.ts';
 
-/** The named structural invariants of the mapping database (after seL4's `valid_mdb` and Fiasco's `check_integrity`). */
+/** The named structural invariants of the mapping database (after seL4's `valid_mdb` and Fiasco's `check_integrity`); `hardware-pages` holds named kernels to their page sizes. */
 export const STRUCTURE_RULES = [
   'structure.parent-exists',
   'structure.parent-contains',
@@ -14,6 +14,7 @@ export const STRUCTURE_RULES = [
   'structure.reaches-root',
   'structure.sigma0-covers',
   'structure.index-agrees',
+  'structure.hardware-pages',
 ] as const;
 export type StructureRule = (typeof STRUCTURE_RULES)[number];
 
@@ -88,6 +89,9 @@ function checkNode(k: Kernel, n: MapNode, out: StructureViolation[]): void {
   const others = k.db.inSpace(n.task, v).filter((o) => o.id !== n.id);
   if (others.length > 0) {
     out.push({ rule: 'structure.no-overlap', nodes: [n.id, ...others.map((o) => o.id)], message: `node ${n.id} overlaps ${others.map((o) => o.id).join(', ')} in ${n.task}` });
+  }
+  if (n.parent !== null && !k.isNodeOrder(n.order)) {
+    out.push({ rule: 'structure.hardware-pages', nodes: [n.id], message: `node ${n.id} of ${n.task} has order ${n.order}, neither a base page nor a superpage of the ${k.profile.name} kernel` });
   }
   if (n.parent === null) {
     if (n.task !== SIGMA0 || n.vbase !== n.frame) out.push({ rule: 'structure.reaches-root', nodes: [n.id], message: `node ${n.id} has no parent but is not a sigma0 identity root` });

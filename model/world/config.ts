@@ -1,4 +1,4 @@
-import { MAX_ORDER } from '../kernel/index.ts';
+import { MAX_ORDER, SCALED_SUPERPAGE_ORDER } from '../kernel/index.ts';
 
 /** The world a search runs in. All sizes are in pages. */
 export interface WorldConfig {
@@ -13,6 +13,12 @@ export interface WorldConfig {
   readonly proxySpaceOrder: number;
   /** Largest order a client may alloc or request. */
   readonly maxOrder: number;
+  /**
+   * Order of a hardware superpage: the named-kernel profiles (`fiasco`, `pistachio`) store every
+   * mapping as base pages and superpages of this order. 10 is ia32's 4 MiB, 9 amd64's 2 MiB; a
+   * small world scales it down so that blocks still lie inside superpages, as in the mail.
+   */
+  readonly superpageOrder: number;
 }
 
 /** Small enough to search fast, large enough for every design's failure to fit. */
@@ -23,6 +29,7 @@ export const DEFAULT_CONFIG: WorldConfig = {
   clientSpaceOrder: 6,
   proxySpaceOrder: 4,
   maxOrder: 3,
+  superpageOrder: SCALED_SUPERPAGE_ORDER,
 };
 
 /**
@@ -41,6 +48,7 @@ export function configProblems(c: WorldConfig): string[] {
   whole('clientSpaceOrder', 0, MAX_ORDER);
   whole('proxySpaceOrder', 0, MAX_ORDER);
   whole('maxOrder', 0, MAX_ORDER);
+  whole('superpageOrder', 1, MAX_ORDER);
   if (out.length > 0) return out;
   if (2 ** c.maxOrder > c.quota) out.push(`maxOrder ${c.maxOrder} asks for blocks of ${2 ** c.maxOrder} pages, more than the quota of ${c.quota}`);
   if (c.maxOrder > c.clientSpaceOrder) out.push(`maxOrder ${c.maxOrder} does not fit a client space of order ${c.clientSpaceOrder}`);

@@ -77,7 +77,7 @@ export class World implements WorldView {
     const problems = configProblems(config);
     if (!design.supports(profile)) problems.push(`design ${design.name} does not run on the ${profile} kernel`);
     if (problems.length > 0) throw new WorldConfigError(problems);
-    this.kernel = new Kernel(config.memoryPages, profile);
+    this.kernel = new Kernel(config.memoryPages, profile, { superpageOrder: config.superpageOrder });
     const memOrder = orderFor(config.memoryPages);
     this.kernel.createTask(PHYSMEM, memOrder);
     for (const id of this.kernel.roots) {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { designNamed, World, type WorldConfig } from '../../model/index.ts';
+import { ARCH_SUPERPAGE_ORDER, DEFAULT_CONFIG, designNamed, World, type WorldConfig } from '../../model/index.ts';
 import { applicableCommand, DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, searchCell } from '../../properties/index.ts';
 import { timed } from './measure.ts';
 
@@ -9,7 +9,7 @@ import { timed } from './measure.ts';
  */
 
 /** The mail's machine: 192 MiB of memory, with clients and proxy spaces sized to use it. */
-export const MAIL_SCALE: WorldConfig = { memoryPages: 49_152, clients: 16, quota: 3072, clientSpaceOrder: 12, proxySpaceOrder: 12, maxOrder: 8 };
+export const MAIL_SCALE: WorldConfig = { memoryPages: 49_152, clients: 16, quota: 3072, clientSpaceOrder: 12, proxySpaceOrder: 12, maxOrder: 8, superpageOrder: ARCH_SUPERPAGE_ORDER.ia32 };
 
 /** Boots the 192 MiB world and runs `steps` steps in it, every invariant checked after each. */
 function boot(steps: number, designName: string) {
@@ -46,7 +46,7 @@ function search(steps: number, designName: string) {
   const heap: number[] = [];
   const ran = timed(() => {
     for (let seed = 0; total < steps; seed++) {
-      const r = searchCell(design, 'x2', { memoryPages: 256, clients: 3, quota: 32, clientSpaceOrder: 6, proxySpaceOrder: 4, maxOrder: 3 }, INVARIANTS, { runs: 10_000, maxCommands: 60, seed });
+      const r = searchCell(design, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 10_000, maxCommands: 60, seed });
       total += r.stats.steps;
       runs += r.stats.runs;
       heap.push(process.memoryUsage().heapUsed);

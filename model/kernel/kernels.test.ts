@@ -1,0 +1,226 @@
+/**
+ * The named-kernel profiles, one scenario per rule, each replaying what the cited source does
+ * (PROFILE_SOURCES names file and function). The world is the mail's: 192 MiB held by physmem,
+ * ia32 pages (4 KiB and 4 MiB = 1,024 pages).
+ */
+import { describe, expect, test } from 'vitest';
+import { fpage, type Fpage } from './fpage.ts';
+import { ARCH_SUPERPAGE_ORDER, Kernel } from './kernel.ts';
+import { SIGMA0, type MapNode } from './mapdb.ts';
+import { constantChoices, PROFILE_RULES, PROFILE_SOURCES } from './profiles.ts';
+import { R, RWX, W } from './rights.ts';
+import { checkStructure } from './structure.ts';
+
+const any = constantChoices();
+const SP = ARCH_SUPERPAGE_ORDER.ia32;
+
+function boot(profile: 'fiasco' | 'pistachio') {
+  const k = new Kernel(49_152, profile, { superpageOrder: SP });
+  for (const t of ['physmem', 'c', 'd', 'e']) k.createTask(t, 16);
+  for (const root of k.roots.map((id) => k.db.get(id)!)) k.map(SIGMA0, fpage(root.vbase, root.order), 'physmem', root.vbase, RWX, any);
+  return k;
+}
+
+/** The nodes of `task` inside `f`, as [vbase, order, frame]. */
+const nodes = (k: Kernel, task: string, f: Fpage = fpage(0, 16)) => k.db.inSpace(task, f).map((n) => [n.vbase, n.order, n.frame]);
+const alive = (k: Kernel, n: MapNode) => k.db.has(n.id);
+/** physmem maps 16 KiB of frames at `frame` to `task` at `vaddr`. */
+const block = (k: Kernel, frame: number, task: string, vaddr: number) => k.map('physmem', fpage(frame, 2), task, vaddr, RWX, any).created;
+
+describe.each(['fiasco', 'pistachio'] as const)('%s: granularity', (profile) => {
+  test('physmem boots with 4 MiB superpages and a 16 KiB map becomes four 4 KiB pages', () => {
+    const k = boot(profile);
+    const held = k.db.inSpace('physmem', fpage(0, 16));
+    expect(held).toHaveLength(48);
+    expect(held.every((n) => n.order === SP)).toBe(true);
+    expect(block(k, 16, 'c', 0).map((n) => [n.vbase, n.order, n.frame])).toEqual([
+      [0, 0, 16],
+      [1, 0, 17],
+      [2, 0, 18],
+      [3, 0, 19],
+    ]);
+    expect(checkStructure(k)).toEqual([]);
+  });
+
+  test('a 4 MiB send of a superpage stays one node; an fpage larger than a space is clamped, not refused', () => {
+    const k = boot(profile);
+    const e = k.map('physmem', fpage(1024, SP), 'c', 0, RWX, any);
+    expect(nodes(k, 'c')).toEqual([[0, SP, 1024]]);
+    expect(e.refused).toBeNull();
+    const sub = k.map('c', fpage(0, 0), 'd', 0, RWX, any).created[0]!;
+    const clamp = k.unmap('c', fpage(0, 20), false, any);
+    expect(clamp.branches).toContain('unmap.clamped');
+    expect(alive(k, sub)).toBe(false);
+    expect(nodes(k, 'c')).toEqual([[0, SP, 1024]]);
+  });
+});
+
+describe('fiasco', () => {
+  test("partial unmap: a client's block in the same superpage as another's survives the other's exact unmap", () => {
+    const k = boot('fiasco');
+    const c = block(k, 16, 'c', 0);
+    const d = block(k, 64, 'd', 0);
+    const e = k.unmap('physmem', fpage(16, 2), false, any);
+    expect(e.branches).toEqual(['unmap.partial-overlapping']);
+    expect(c.map((n) => alive(k, n))).toEqual([false, false, false, false]);
+    expect(d.map((n) => alive(k, n))).toEqual([true, true, true, true]);
+  });
+
+  test('partial unmap: a descendant superpage that meets the range goes whole', () => {
+    const k = boot('fiasco');
+    const whole = k.map('physmem', fpage(0, SP), 'e', 0, RWX, any).created[0]!;
+    const d = block(k, 64, 'd', 0);
+    k.unmap('physmem', fpage(16, 2), false, any);
+    expect(alive(k, whole)).toBe(false);
+    expect(d.every((n) => alive(k, n))).toBe(true);
+  });
+
+  test('partial flush: the whole superpage goes, with everything derived from it', () => {
+    const k = boot('fiasco');
+    const c = block(k, 16, 'c', 0);
+    const d = block(k, 64, 'd', 0);
+    const e = k.unmap('physmem', fpage(16, 2), true, any);
+    expect(e.branches).toEqual(['unmap.partial-whole']);
+    expect([...c, ...d].some((n) => alive(k, n))).toBe(false);
+    expect(nodes(k, 'physmem', fpage(0, SP))).toEqual([]);
+  });
+
+  test('map over a larger mapping: the larger one goes with its subtree', () => {
+    const k = boot('fiasco');
+    const big = k.map('physmem', fpage(1024, SP), 'c', 0, RWX, any).created[0]!;
+    const e = k.map('physmem', fpage(16, 0), 'c', 1, RWX, any);
+    expect(e.branches).toContain('map.overmap-larger-replace');
+    expect(alive(k, big)).toBe(false);
+    expect(nodes(k, 'c')).toEqual([[1, 0, 16]]);
+  });
+
+  test('map of a superpage over smaller mappings: cut into base pages, each replacing what is there', () => {
+    const k = boot('fiasco');
+    k.map('physmem', fpage(5000, 0), 'c', 1, RWX, any);
+    const e = k.map('physmem', fpage(1024, SP), 'c', 0, RWX, any);
+    expect(e.branches).toContain('map.cut-to-pages');
+    expect(k.db.inSpace('c', fpage(0, SP))).toHaveLength(1024);
+    expect(nodes(k, 'c', fpage(1, 0))).toEqual([[1, 0, 1025]]);
+  });
+
+  test('map of another frame over an existing mapping replaces it', () => {
+    const k = boot('fiasco');
+    block(k, 16, 'c', 0);
+    const e = k.map('physmem', fpage(40, 0), 'c', 0, RWX, any);
+    expect(e.skipped).toEqual([]);
+    expect(nodes(k, 'c', fpage(0, 0))).toEqual([[0, 0, 40]]);
+  });
+
+  test('same frame: rights grow only on a child of the sender; a mapping from elsewhere is replaced', () => {
+    const k = boot('fiasco');
+    const first = k.map('physmem', fpage(16, 0), 'c', 0, R, any).created[0]!;
+    expect(k.map('physmem', fpage(16, 0), 'c', 0, W, any).branches).toEqual(['map.rights-upgrade']);
+    expect(k.db.get(first.id)!.rights).toBe(R | W);
+    const viaC = k.map('c', fpage(0, 0), 'e', 0, RWX, any).created[0]!;
+    const again = k.map('physmem', fpage(16, 0), 'e', 0, RWX, any);
+    expect(again.branches).toContain('map.overmap-smaller');
+    expect(alive(k, viaC)).toBe(false);
+    expect(k.db.inSpace('e', fpage(0, 0))[0]!.parent).toBe(k.db.inSpace('physmem', fpage(0, SP))[0]!.id);
+  });
+
+  test('a grant of part of a superpage is demoted to a map', () => {
+    const k = boot('fiasco');
+    const e = k.grant('physmem', fpage(16, 2), 'c', 0, RWX, any);
+    expect(e.branches).toContain('grant.demoted');
+    expect(nodes(k, 'physmem', fpage(0, SP))).toEqual([[0, SP, 0]]);
+    expect(nodes(k, 'c')).toHaveLength(4);
+  });
+});
+
+describe('pistachio (default build: old mapping database)', () => {
+  test('partial unmap revokes one base page per superpage, at the same offset in the following superpages', () => {
+    const k = boot('pistachio');
+    const c = block(k, 16, 'c', 0);
+    const d = block(k, 1024 + 16, 'd', 0); // the same offset one superpage further
+    const far = block(k, 4 * 1024 + 16, 'e', 0); // past the four superpages the walk visits
+    const e = k.unmap('physmem', fpage(16, 2), false, any);
+    expect(e.branches).toEqual(['unmap.partial-stride']);
+    expect(c.map((n) => alive(k, n))).toEqual([false, true, true, true]);
+    expect(d.map((n) => alive(k, n))).toEqual([false, true, true, true]);
+    expect(far.every((n) => alive(k, n))).toBe(true);
+    expect(checkStructure(k)).toEqual([]);
+  });
+
+  test('the walk goes on base page by base page through a page table, and stops at an empty superpage entry', () => {
+    const k = boot('pistachio');
+    const sp = k.map('physmem', fpage(0, SP), 'c', 0, RWX, any).created[0]!; // slot 0: a superpage
+    const table = k.map('physmem', fpage(2048, 2), 'c', 1024 + 4, RWX, any).created; // slot 1: a page table with four base pages
+    const fromSp = [0, 1, 2, 3].map((i) => k.map('c', fpage(4 + i, 0), 'd', i, RWX, any).created[0]!);
+    const fromTable = table.map((n, i) => k.map('c', fpage(n.vbase, 0), 'e', i, RWX, any).created[0]!);
+    const beyond = k.map('c', fpage(0, 0), 'd', 8, RWX, any).created[0]!;
+    k.unmap('c', fpage(4, 2), false, any);
+    // Slot 0: only the base page at offset 4; slot 1: from offset 4 for the three counts left.
+    expect(fromSp.map((n) => alive(k, n))).toEqual([false, true, true, true]);
+    expect(fromTable.map((n) => alive(k, n))).toEqual([false, false, false, true]);
+    expect([alive(k, sp), alive(k, beyond)]).toEqual([true, true]);
+    // With nothing in slot 1, the walk ends there.
+    const k2 = boot('pistachio');
+    k2.map('physmem', fpage(0, SP), 'c', 0, RWX, any);
+    const far = k2.map('physmem', fpage(4096, SP), 'c', 2048, RWX, any).created[0]!;
+    const farKid = k2.map('c', fpage(2048 + 4, 0), 'd', 0, RWX, any).created[0]!;
+    k2.unmap('c', fpage(4, 2), false, any);
+    expect([alive(k2, far), alive(k2, farKid)]).toEqual([true, true]);
+  });
+
+  test('partial flush expands to the whole superpage', () => {
+    const k = boot('pistachio');
+    const c = block(k, 16, 'c', 0);
+    const e = k.unmap('physmem', fpage(16, 2), true, any);
+    expect(e.branches).toEqual(['unmap.partial-whole']);
+    expect(c.some((n) => alive(k, n))).toBe(false);
+    expect(nodes(k, 'physmem', fpage(0, SP))).toEqual([]);
+  });
+
+  test('a request over a larger existing mapping leaves it in place and maps nothing there', () => {
+    const k = boot('pistachio');
+    const big = k.map('physmem', fpage(1024, SP), 'c', 0, RWX, any).created[0]!;
+    const e = k.map('physmem', fpage(16, 0), 'c', 1, RWX, any);
+    expect(e.branches).toEqual(['map.overmap-larger-skip']);
+    expect(e.skipped).toEqual([{ task: 'c', virtual: fpage(1, 0), cause: 'larger' }]);
+    expect(alive(k, big)).toBe(true);
+  });
+
+  test('a superpage over smaller mappings replaces them all', () => {
+    const k = boot('pistachio');
+    k.map('physmem', fpage(5000, 0), 'c', 1, RWX, any);
+    k.map('physmem', fpage(1024, SP), 'c', 0, RWX, any);
+    expect(nodes(k, 'c')).toEqual([[0, SP, 1024]]);
+  });
+
+  test('a piece of a superpage onto a mapping of another frame is skipped; a whole page replaces', () => {
+    const k = boot('pistachio');
+    block(k, 16, 'c', 0);
+    const e = k.map('physmem', fpage(40, 0), 'c', 0, RWX, any);
+    expect(e.branches).toEqual(['map.exists-skip']);
+    expect(e.skipped).toEqual([{ task: 'c', virtual: fpage(0, 0), cause: 'exists' }]);
+    expect(nodes(k, 'c', fpage(0, 0))).toEqual([[0, 0, 16]]);
+    const viaD = block(k, 40, 'd', 0)[0]!;
+    k.map('d', fpage(0, 0), 'c', 0, RWX, any); // d's page is a whole base page: it replaces
+    expect(k.db.inSpace('c', fpage(0, 0))[0]).toMatchObject({ frame: 40, parent: viaD.id });
+  });
+
+  test('same frame: rights grow whoever sends, and the mapping keeps its parent', () => {
+    const k = boot('pistachio');
+    const c = k.map('physmem', fpage(16, 0), 'c', 0, RWX, any).created[0]!;
+    const viaC = k.map('c', fpage(0, 0), 'e', 0, R, any).created[0]!;
+    const e = k.map('physmem', fpage(16, 0), 'e', 0, W, any);
+    expect(e.branches).toEqual(['map.rights-upgrade']);
+    expect(k.db.get(viaC.id)).toMatchObject({ parent: c.id, rights: R | W });
+  });
+
+  test('a grant of part of a superpage is refused and changes nothing', () => {
+    const k = boot('pistachio');
+    const v = k.db.version;
+    expect(k.grant('physmem', fpage(16, 2), 'c', 0, RWX, any).refused).toMatch(/partial-grant/);
+    expect(k.db.version).toBe(v);
+  });
+});
+
+test('every rule of both named kernels cites the source it follows', () => {
+  for (const kernel of ['fiasco', 'pistachio'] as const) for (const rule of PROFILE_RULES) expect(PROFILE_SOURCES[kernel][rule]).toMatch(/^(kernkonzept\/fiasco|l4ka\/pistachio) \S+\/\S+/);
+});
