@@ -63,7 +63,7 @@ describe('fpcheck CLI', () => {
     expect(cov.cells.length).toBe(rec.cells.length);
     for (const [i, c] of cov.cells.entries()) {
       const { stats, findings } = rec.cells[i];
-      expect({ runs: c.runs, steps: c.steps, invariants: c.invariants, commands: c.commands, refusals: c.refusals, branches: c.branches, cost: c.cost }).toEqual(stats);
+      expect({ runs: c.runs, steps: c.steps, invariants: c.invariants, commands: c.commands, reach: c.reach, refusals: c.refusals, branches: c.branches, cost: c.cost }).toEqual(stats);
       expect(c.findings).toEqual(findings);
     }
     const md = readFileSync(join(dirs[0]!, 'out', 'coverage.md'), 'utf8');

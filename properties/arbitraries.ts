@@ -1,5 +1,19 @@
 import fc from 'fast-check';
-import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, type Command, type CommandKind, type KernelInput, type ProfileName, type World, type WorldConfig } from '../model/index.ts';
+import {
+  clientTask,
+  contains,
+  OVERMAP_CHOICES,
+  PARTIAL_CHOICES,
+  virtualOf,
+  type Command,
+  type CommandKind,
+  type Fpage,
+  type KernelInput,
+  type MapNode,
+  type ProfileName,
+  type World,
+  type WorldConfig,
+} from '../model/index.ts';
 import type { Drawn } from './stats.ts';
 
 /** Relative weights of command kinds: deallocs, releases and sharing are common so that revocation with live mappings happens often. */
@@ -12,13 +26,16 @@ export const DEFAULT_WEIGHTS: CommandWeights = {
   release: 5,
   dealloc: 4,
   map: 4,
-  unmap: 2,
+  unmap: 3,
   touch: 4,
   exit: 1,
 };
 
 /** Profiles whose kernel takes choices from the input; only these get kernel choices generated. */
 export const CHOOSING_PROFILES: readonly ProfileName[] = ['x2'];
+
+/** Longest kernel choice list drawn per kind; a step keeps only the choices its events used. */
+export const MAX_CHOICES = 8;
 
 /**
  * What the generator draws: a command kind plus selectors that are resolved against the
@@ -27,11 +44,19 @@ export const CHOOSING_PROFILES: readonly ProfileName[] = ['x2'];
  */
 export interface Intent {
   readonly kind: CommandKind;
+  /** The kind tried instead when `kind` names nothing the client has. */
+  readonly alt: CommandKind;
   readonly who: number;
   readonly pick: number;
   readonly other: number;
+  /** Block order for alloc and request (0..maxOrder). */
   readonly order: number;
+  /** Order of a client-to-client send or an unmap (0..clientSpaceOrder: up to the whole space). */
+  readonly span: number;
   readonly at: number;
+  readonly offset: number;
+  /** Take the address from those the client used before (asked for, or received a map at). */
+  readonly reuse: boolean;
   readonly flush: boolean;
   readonly kernel?: KernelInput;
 }
@@ -41,42 +66,99 @@ export function intentArbitrary(config: WorldConfig, profile: ProfileName, weigh
   const kernel: fc.Arbitrary<KernelInput | undefined> = CHOOSING_PROFILES.includes(profile)
     ? fc.option(
         fc.record(
-          { partial: fc.array(fc.constantFrom(...PARTIAL_CHOICES), { minLength: 1, maxLength: 2 }), overmap: fc.array(fc.constantFrom(...OVERMAP_CHOICES), { minLength: 1, maxLength: 1 }) },
+          { partial: fc.array(fc.constantFrom(...PARTIAL_CHOICES), { minLength: 1, maxLength: MAX_CHOICES }), overmap: fc.array(fc.constantFrom(...OVERMAP_CHOICES), { minLength: 1, maxLength: MAX_CHOICES }) },
           { requiredKeys: [] },
         ),
         { nil: undefined, freq: 3 },
       )
     : fc.constant(undefined);
   const kinds = (Object.keys(weights) as CommandKind[]).filter((k) => weights[k] > 0);
-  return fc
-    .record({
-      kind: fc.oneof(...kinds.map((k) => ({ weight: weights[k], arbitrary: fc.constant(k) }))),
-      who: fc.nat(config.clients - 1),
-      pick: fc.nat(15),
-      other: fc.nat(config.clients - 1),
-      order: fc.nat(config.maxOrder),
-      at: fc.nat(2 ** config.clientSpaceOrder - 1),
-      flush: fc.boolean(),
-      kernel,
-    })
-    // Leave out an absent `kernel` rather than carry it as undefined (built field by field: a rest pattern here cost a tenth of the search).
-    .map((v): Intent => (v.kernel ? (v as Intent) : { kind: v.kind, who: v.who, pick: v.pick, other: v.other, order: v.order, at: v.at, flush: v.flush }));
+  const kind = fc.oneof(...kinds.map((k) => ({ weight: weights[k], arbitrary: fc.constant(k) })));
+  return (
+    fc
+      .record({
+        kind,
+        alt: kind,
+        who: fc.nat(config.clients - 1),
+        pick: fc.nat(15),
+        other: fc.nat(config.clients - 1),
+        order: fc.nat(config.maxOrder),
+        // Whole-space spans come up about one time in eight; the rest are spread over the smaller orders.
+        span: fc.oneof({ weight: 7, arbitrary: fc.nat(config.clientSpaceOrder) }, { weight: 1, arbitrary: fc.constant(config.clientSpaceOrder) }),
+        at: fc.nat(2 ** config.clientSpaceOrder - 1),
+        offset: fc.nat(2 ** config.maxOrder - 1),
+        reuse: fc.boolean(),
+        flush: fc.boolean(),
+        kernel,
+      })
+      // Leave out an absent `kernel` rather than carry it as undefined (built field by field: a rest pattern here cost a tenth of the search).
+      .map((v): Intent =>
+        v.kernel
+          ? (v as Intent)
+          : { kind: v.kind, alt: v.alt, who: v.who, pick: v.pick, other: v.other, order: v.order, span: v.span, at: v.at, offset: v.offset, reuse: v.reuse, flush: v.flush },
+      )
+  );
 }
+
+/**
+ * Addresses each client used so far in a run (asked for, or received a map at): what `reuse`
+ * picks from, so that requests come back to an address after a release or dealloc. Kept by the
+ * search, not the world: it changes no behaviour.
+ */
+export class AddressHistory {
+  private readonly used: number[][] = [];
+
+  /** Notes the addresses an applied command used. */
+  note(c: Command): void {
+    if (c.kind === 'request') this.add(c.client, c.vaddr);
+    else if (c.kind === 'map') this.add(c.other, c.toVaddr);
+  }
+
+  of(client: number): readonly number[] {
+    return this.used[client] ?? [];
+  }
+
+  /** True when `client` used `vaddr` before. */
+  has(client: number, vaddr: number): boolean {
+    return this.of(client).includes(vaddr);
+  }
+
+  private add(client: number, vaddr: number): void {
+    const list = (this.used[client] ??= []);
+    if (!list.includes(vaddr)) list.push(vaddr);
+  }
+}
+
+const NO_HISTORY = new AddressHistory();
 
 const pickFrom = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
 const alignDown = (v: number, order: number): number => v - (v % 2 ** order);
 
-/** What every resolver gets: the intent, the world, and the acting client (alive). */
+/** What every resolver gets: the intent, the world, the acting client (alive) and the run's address history. */
 interface Resolving {
   readonly intent: Intent;
   readonly world: World;
   readonly client: number;
   readonly alive: readonly number[];
+  readonly history: AddressHistory;
 }
 
 const liveAllocations = (w: World) => [...w.allocations.live()];
 const otherOf = (r: Resolving) => pickFrom(r.alive.filter((c) => c !== r.client), r.intent.other);
 const withKernel = (r: Resolving, c: Command): Command => (r.intent.kernel ? { ...c, kernel: r.intent.kernel } : c);
+const clientNodes = (w: World, c: number): MapNode[] => w.kernel.db.inSpace(clientTask(c), { base: 0, order: w.config.clientSpaceOrder });
+
+/** An address of `order` in `client`'s space: one it used before (aligned down), or one spread by `at`. */
+function addressFor(r: Resolving, client: number, order: number): number {
+  const used = r.intent.reuse ? pickFrom(r.history.of(client), r.intent.at) : undefined;
+  const space = 2 ** r.world.config.clientSpaceOrder;
+  return used === undefined ? (r.intent.at * 2 ** order) % space : alignDown(used, order);
+}
+
+/** The send fpage or unmap range of `span` around node `n`: a piece of it, or the aligned block holding it (with neighbours or empty pages). */
+function rangeAround(n: MapNode, span: number, at: number): Fpage {
+  return span <= n.order ? { base: n.vbase + alignDown(at % 2 ** n.order, span), order: span } : { base: alignDown(n.vbase, span), order: span };
+}
 
 /**
  * One resolver per command kind. A table rather than a match chain: this runs for every
@@ -84,14 +166,20 @@ const withKernel = (r: Resolving, c: Command): Command => (r.intent.kernel ? { .
  * mapped type keeps it exhaustive.
  */
 const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null } = {
-  alloc: ({ client, intent }) => ({ kind: 'alloc', client, order: intent.order }),
+  alloc: ({ client, intent, world }) => {
+    // The largest order up to the drawn one that the client's quota still holds.
+    const room = world.config.quota - world.allocations.used(client);
+    let order = intent.order;
+    while (order > 0 && 2 ** order > room) order--;
+    return 2 ** order <= room ? { kind: 'alloc', client, order } : null;
+  },
   request: (r) => {
     const { client, intent, world } = r;
     const a = pickFrom(liveAllocations(world).filter((x) => x.holders.has(client)), intent.pick);
     if (!a) return null;
     const order = Math.min(intent.order, a.fpage.order);
-    const offset = intent.at % (2 ** a.fpage.order - 2 ** order + 1);
-    return withKernel(r, { kind: 'request', client, handle: a.handle, offset, order, vaddr: alignDown(intent.at * 2 ** order, order) % 2 ** world.config.clientSpaceOrder });
+    const offset = intent.offset % (2 ** a.fpage.order - 2 ** order + 1);
+    return withKernel(r, { kind: 'request', client, handle: a.handle, offset, order, vaddr: addressFor(r, client, order) });
   },
   share: ({ client, intent, world, alive }) => {
     const a = pickFrom(liveAllocations(world).filter((x) => x.owner === client), intent.pick);
@@ -107,15 +195,18 @@ const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null
     return a ? withKernel(r, { kind: 'dealloc', client: r.client, handle: a.handle }) : null;
   },
   map: (r) => {
-    const { client, intent, world } = r;
-    const n = pickFrom(world.kernel.db.inSpace(clientTask(client), { base: 0, order: world.config.clientSpaceOrder }), intent.pick);
+    const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
     const other = otherOf(r);
     if (!n || other === undefined) return null;
-    const order = Math.min(intent.order, n.order);
-    const vaddr = n.vbase + alignDown(intent.at % 2 ** n.order, order);
-    return withKernel(r, { kind: 'map', client, vaddr, order, other, toVaddr: alignDown(intent.at, order) });
+    const send = rangeAround(n, r.intent.span, r.intent.at);
+    return withKernel(r, { kind: 'map', client: r.client, vaddr: send.base, order: send.order, other, toVaddr: addressFor(r, other, send.order) });
   },
-  unmap: (r) => withKernel(r, { kind: 'unmap', client: r.client, vaddr: alignDown(r.intent.at, r.intent.order), order: r.intent.order, flush: r.intent.flush }),
+  unmap: (r) => {
+    const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
+    if (!n) return null;
+    const range = rangeAround(n, r.intent.span, r.intent.at);
+    return withKernel(r, { kind: 'unmap', client: r.client, vaddr: range.base, order: range.order, flush: r.intent.flush });
+  },
   // A touch means something only where a page the client asked for has gone: pick among those.
   touch: (r) => {
     const task = clientTask(r.client);
@@ -128,26 +219,79 @@ const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null
 };
 
 /**
- * Turns an intent into a concrete command for the world as it is now, or null when nothing
- * fits (no allocation to release, no mapping to share, no page gone to touch). Deterministic.
+ * Turns an intent into a concrete command for the world as it is now: its kind if that names
+ * something the client has, else its alternative kind, else a request or an alloc (what a
+ * client without anything to release, share or touch does next), else null (unfit). Deterministic.
  */
-export function resolveIntent(intent: Intent, world: World): Command | null {
+export function resolveIntent(intent: Intent, world: World, history: AddressHistory = NO_HISTORY): Command | null {
   const alive: number[] = [];
   for (let i = 0; i < world.config.clients; i++) if (world.isAlive(i)) alive.push(i);
   const client = pickFrom(alive, intent.who);
-  return client === undefined ? null : RESOLVERS[intent.kind]({ intent, world, client, alive });
+  if (client === undefined) return null;
+  const r: Resolving = { intent, world, client, alive, history };
+  return RESOLVERS[intent.kind](r) ?? RESOLVERS[intent.alt](r) ?? RESOLVERS.request(r) ?? RESOLVERS.alloc(r);
 }
 
 /** An intent as the search sees it: the command it means now, or why there is none (unfit: it names nothing; refused: the world would not take it). */
-export function drawIntent(intent: Intent, world: World): { readonly command: Command | null; readonly drawn: Drawn } {
-  const command = resolveIntent(intent, world);
+export function drawIntent(intent: Intent, world: World, history?: AddressHistory): { readonly command: Command | null; readonly drawn: Drawn } {
+  const command = resolveIntent(intent, world, history);
   if (!command) return { command, drawn: UNFIT };
   const reason = world.refusal(command);
-  return reason === null ? { command, drawn: FITS } : { command: null, drawn: { kind: 'refused', reason } };
+  return reason === null ? { command, drawn: FITS } : { command: null, drawn: { kind: 'refused', reason, command } };
 }
 
 const FITS: Drawn = { kind: 'fits' };
 const UNFIT: Drawn = { kind: 'unfit' };
 
 /** The command an intent means now, if the world would take it; the search skips the rest, since they cannot change anything. */
-export const applicableCommand = (intent: Intent, world: World): Command | null => drawIntent(intent, world).command;
+export const applicableCommand = (intent: Intent, world: World, history?: AddressHistory): Command | null => drawIntent(intent, world, history).command;
+
+/** `c` with its kernel choice lists cut to the choices its step used: a saved command carries no choice that meant nothing. */
+export function trimChoices(c: Command, used: { readonly partial: number; readonly overmap: number }): Command {
+  if (!c.kernel) return c;
+  const partial = c.kernel.partial?.slice(0, used.partial) ?? [];
+  const overmap = c.kernel.overmap?.slice(0, used.overmap) ?? [];
+  const { kernel: _, ...rest } = c;
+  if (partial.length === 0 && overmap.length === 0) return rest as Command;
+  return { ...rest, kernel: { ...(partial.length > 0 ? { partial } : {}), ...(overmap.length > 0 ? { overmap } : {}) } } as Command;
+}
+
+/**
+ * The argument classes of a command in the world it is about to run in, for the reach table:
+ * order bands, aligned or misaligned offsets, addresses reused or fresh, send fpages and unmap
+ * ranges inside one node, exactly a node, over several nodes or partly empty, the whole space.
+ */
+export function argumentClasses(c: Command, world: World, history: AddressHistory): string[] {
+  const band = (o: number) => (o === 0 ? 'order 0' : o <= 2 ? 'order 1-2' : o < world.config.clientSpaceOrder ? 'order 3+' : 'whole space');
+  const address = (client: number, vaddr: number) => (history.has(client, vaddr) ? 'address reused' : 'address fresh');
+  const target = (client: number, f: Fpage) => (world.kernel.db.spaceFree(clientTask(client), f) ? 'target empty' : 'target mapped');
+  const shape = (client: number, f: Fpage): string => {
+    const ns = world.kernel.db.inSpace(clientTask(client), f);
+    if (ns.length === 1 && contains(virtualOf(ns[0]!), f) && ns[0]!.order > f.order) return 'inside one node';
+    const pages = ns.reduce((s, n) => s + 2 ** Math.min(n.order, f.order), 0);
+    if (pages < 2 ** f.order) return 'partly empty';
+    return ns.length === 1 ? 'exactly one node' : 'several nodes';
+  };
+  // A switch, exhaustive by its return type: this runs for every drawn command, where a ts-pattern chain would be rebuilt each time.
+  switch (c.kind) {
+    case 'alloc':
+      return [band(c.order)];
+    case 'request':
+      return [band(c.order), c.offset % 2 ** c.order === 0 ? 'offset aligned' : 'offset misaligned', address(c.client, c.vaddr), target(c.client, { base: c.vaddr, order: c.order })];
+    case 'share':
+    case 'release':
+    case 'dealloc': {
+      const a = world.allocations.get(c.handle);
+      const mapped = a ? world.kernel.db.onFrames(a.fpage).some((n) => world.clientOf(n.task) !== null) : false;
+      return [mapped ? 'block mapped' : 'block unmapped'];
+    }
+    case 'map':
+      return [band(c.order), shape(c.client, { base: c.vaddr, order: c.order }), address(c.other, c.toVaddr), target(c.other, { base: c.toVaddr, order: c.order })];
+    case 'unmap':
+      return [band(c.order), shape(c.client, { base: c.vaddr, order: c.order }), c.flush ? 'flush' : 'no flush'];
+    case 'touch':
+      return ['refault'];
+    case 'exit':
+      return [clientNodes(world, c.client).length > 0 ? 'client mapped' : 'client unmapped'];
+  }
+}

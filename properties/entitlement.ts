@@ -1,4 +1,4 @@
-import { contains, type Fpage, type MapNode, type TaskId } from '../model/index.ts';
+import { contains, intersect, type Fpage, type MapNode, type StepObservation, type TaskId } from '../model/index.ts';
 import type { WorldView } from '../model/index.ts';
 
 /**
@@ -15,6 +15,37 @@ export function holds(view: WorldView, c: number, frames: Fpage): boolean {
 /** True when `frames` lie inside some live allocation. */
 export function allocated(view: WorldView, frames: Fpage): boolean {
   return view.allocations.liveMeeting(frames).some((a) => contains(a.fpage, frames));
+}
+
+/** How many of `frames` lie in live allocations. */
+export function allocatedPages(view: WorldView, frames: Fpage): number {
+  let n = 0;
+  for (const a of view.allocations.liveMeeting(frames)) n += 2 ** intersect(a.fpage, frames)!.order;
+  return n;
+}
+
+/**
+ * The live client nodes whose frames or derivation a step may have made wrong: those it created
+ * or changed, and everything below a changed node (a grant moves a node, and with it what its
+ * descendants derive through).
+ */
+export function judgedNodes(obs: StepObservation, view: WorldView): MapNode[] {
+  const out: MapNode[] = [];
+  const seen = new Set<number>();
+  const db = view.kernel.db;
+  const add = (id: number, below: boolean): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const n = db.get(id);
+    if (!n) return;
+    if (view.clientOf(n.task) !== null) out.push(n);
+    if (below) for (const c of db.children(id)) add(c, true);
+  };
+  for (const e of obs.effects) {
+    for (const n of e.created) add(n.id, false);
+    for (const n of e.changed) add(n.id, true);
+  }
+  return out;
 }
 
 /** Clients among `tasks` (in order). */

@@ -1,18 +1,22 @@
 import type { StepObservation, WorldView } from '../model/index.ts';
 
-/** The four properties of the verdict matrix. */
-export const PROPERTIES = ['safety', 'isolation', 'availability', 'structure'] as const;
+/** The properties of the verdict matrix. */
+export const PROPERTIES = ['safety', 'isolation', 'availability', 'service', 'structure'] as const;
 export type Property = (typeof PROPERTIES)[number];
 
 /** What one invariant says about one step. */
 export type Verdict =
   | { readonly kind: 'holds' }
-  /** Its premise did not arise in this step (e.g. nothing was deallocated). */
-  | { readonly kind: 'vacuous' }
+  /**
+   * Its premise did not arise in this step (e.g. nothing was deallocated); `exempt` when it
+   * arose but every case fell under a stated exemption (counted apart in the coverage report).
+   */
+  | { readonly kind: 'vacuous'; readonly exempt?: true }
   | { readonly kind: 'violated'; readonly message: string };
 
 export const HOLDS: Verdict = { kind: 'holds' };
 export const VACUOUS: Verdict = { kind: 'vacuous' };
+export const EXEMPT: Verdict = { kind: 'vacuous', exempt: true };
 export const violated = (message: string): Verdict => ({ kind: 'violated', message });
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../model/index.ts';
-import { DEFAULT_WEIGHTS, drawIntent, intentArbitrary, type CommandWeights, type Intent } from './arbitraries.ts';
+import { AddressHistory, argumentClasses, DEFAULT_WEIGHTS, drawIntent, intentArbitrary, trimChoices, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
 import { cellSeed } from './seed.ts';
@@ -143,16 +143,22 @@ class Runner {
 
   /** The concrete command an intent means now, or null when it fits nothing or the world would refuse it (counted either way). */
   resolve(intent: Intent): Command | null {
-    const { command, drawn } = drawIntent(intent, this.world);
-    this.counter?.drawn(intent.kind, drawn);
+    const { command, drawn } = drawIntent(intent, this.world, this.history);
+    if (this.counter) {
+      const c = command ?? (drawn.kind === 'refused' ? drawn.command : null);
+      this.counter.drawn(c?.kind ?? intent.kind, drawn, c ? argumentClasses(c, this.world, this.history) : NO_CLASSES);
+    }
     return command;
   }
 
   readonly log: Command[] = [];
+  private readonly history = new AddressHistory();
 
   apply(command: Command): void {
-    this.log.push(command);
     const obs = this.world.step(command);
+    // The saved command carries only the kernel choices its step used.
+    this.log.push(trimChoices(command, obs.choicesUsed));
+    if (obs.outcome.kind === 'applied') this.history.note(command);
     const verdicts = judge(this.invariants, obs, this.world);
     this.counter?.step({ obs, verdicts }, this.world);
     const bad = verdicts.find((v) => v.kind === 'violated');
@@ -160,6 +166,8 @@ class Runner {
     this.step++;
   }
 }
+
+const NO_CLASSES: readonly string[] = [];
 
 /** fast-check's model-based command: a thin wrapper over one plain-data world command. */
 class StepCommand implements fc.Command<Runner, Runner> {

@@ -1,4 +1,4 @@
-import { COMMAND_KINDS, KERNEL_BRANCHES, PHYSMEM, SIGMA0, type CommandKind, type KernelBranch, type World } from '../model/index.ts';
+import { COMMAND_KINDS, KERNEL_BRANCHES, PHYSMEM, SIGMA0, type Command, type CommandKind, type KernelBranch, type World } from '../model/index.ts';
 import type { Invariant } from './invariant.ts';
 import type { TraceStep } from './trace.ts';
 
@@ -15,6 +15,8 @@ export function addTo(h: Histogram, v: number): void {
 export interface InvariantCounts {
   holds: number;
   vacuous: number;
+  /** Vacuous checks whose premise arose but fell under a stated exemption. */
+  exempt: number;
   violated: number;
   /** Runs in which the invariant was checked non-vacuously at least once. */
   runsNonVacuous: number;
@@ -35,9 +37,16 @@ export interface CommandCounts {
 }
 
 /** What the search made of one drawn intent before running it. */
-export type Drawn = { readonly kind: 'fits' } | { readonly kind: 'unfit' } | { readonly kind: 'refused'; readonly reason: string };
+export type Drawn = { readonly kind: 'fits' } | { readonly kind: 'unfit' } | { readonly kind: 'refused'; readonly reason: string; readonly command: Command };
 
 const noCommands = (): CommandCounts => ({ generated: 0, unfit: 0, applied: 0, refused: 0, exhausted: 0 });
+const noInvariant = (): InvariantCounts => ({ holds: 0, vacuous: 0, exempt: 0, violated: 0, runsNonVacuous: 0 });
+
+/** How often commands of one argument class were drawn (resolved to a command) and applied. */
+export interface ReachCounts {
+  drawn: number;
+  applied: number;
+}
 
 /** What a search of one design x profile cell exercised. Counts only search runs, never shrinking. */
 export interface CellStats {
@@ -45,6 +54,8 @@ export interface CellStats {
   steps: number;
   invariants: Record<string, InvariantCounts>;
   commands: Record<CommandKind, CommandCounts>;
+  /** Per command kind, per argument class (`argumentClasses`): drawn and applied. */
+  reach: Record<CommandKind, Record<string, ReachCounts>>;
   /** Refusal reasons with numbers masked, so alike reasons count together. */
   refusals: Record<string, number>;
   branches: Record<KernelBranch, number>;
@@ -64,8 +75,9 @@ export function emptyStats(invariants: readonly Invariant[]): CellStats {
   return {
     runs: 0,
     steps: 0,
-    invariants: Object.fromEntries(invariants.map((i) => [i.name, { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }])),
+    invariants: Object.fromEntries(invariants.map((i) => [i.name, noInvariant()])),
     commands: Object.fromEntries(COMMAND_KINDS.map((k) => [k, noCommands()])) as Record<CommandKind, CommandCounts>,
+    reach: Object.fromEntries(COMMAND_KINDS.map((k) => [k, {}])) as Record<CommandKind, Record<string, ReachCounts>>,
     refusals: {},
     branches: Object.fromEntries(KERNEL_BRANCHES.map((b) => [b, 0])) as Record<KernelBranch, number>,
     cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} },
@@ -78,13 +90,19 @@ export class RunCounter {
 
   constructor(private readonly stats: CellStats) {}
 
-  /** Counts an intent the search drew; one that fits then runs as a step. */
-  drawn(kind: CommandKind, d: Drawn): void {
+  /** Counts an intent the search drew, under the kind it resolved to (its drawn kind if unfit); one that fits then runs as a step. */
+  drawn(kind: CommandKind, d: Drawn, classes: readonly string[]): void {
     const c = this.stats.commands[kind];
     c.generated++;
     if (d.kind === 'unfit') c.unfit++;
     else if (d.kind === 'refused') this.refused(kind, d.reason);
+    const reach = this.stats.reach[kind];
+    for (const k of classes) (reach[k] ??= { drawn: 0, applied: 0 }).drawn++;
+    this.classes = classes;
   }
+
+  /** The classes of the command drawn last, counted as applied if its step applies. */
+  private classes: readonly string[] = [];
 
   private refused(kind: CommandKind, reason: string): void {
     this.stats.commands[kind].refused++;
@@ -97,12 +115,17 @@ export class RunCounter {
     st.steps++;
     const c = st.commands[s.obs.command.kind];
     const o = s.obs.outcome;
-    if (o.kind === 'applied') c.applied++;
+    if (o.kind === 'applied') {
+      c.applied++;
+      const reach = st.reach[s.obs.command.kind];
+      for (const k of this.classes) reach[k]!.applied++;
+    }
     else if (o.kind === 'exhausted') c.exhausted++;
     else this.refused(s.obs.command.kind, o.reason);
     for (const v of s.verdicts) {
       const counts = st.invariants[v.invariant]!;
       counts[v.kind]++;
+      if (v.exempt) counts.exempt++;
       if (v.kind !== 'vacuous') this.nonVacuous.add(v.invariant);
     }
     let collateral = 0;
@@ -129,6 +152,8 @@ export class RunCounter {
   }
 }
 
+const sortedKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 /** Adds the counts of `b` into `a` key by key (a key missing from `a` starts at 0). */
 function addCounts<T extends object>(a: T, b: Readonly<T>): void {
   const to = a as Record<string, number>;
@@ -141,12 +166,16 @@ function addCounts<T extends object>(a: T, b: Readonly<T>): void {
  * come out in one canonical order, so equal sums serialize to equal bytes.
  */
 export function sumStats(parts: readonly CellStats[]): CellStats {
-  const out: CellStats = { runs: 0, steps: 0, invariants: {}, commands: {} as CellStats['commands'], refusals: {}, branches: {} as CellStats['branches'], cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} } };
+  const out: CellStats = { runs: 0, steps: 0, invariants: {}, commands: {} as CellStats['commands'], reach: {} as CellStats['reach'], refusals: {}, branches: {} as CellStats['branches'], cost: { collateral: {}, refaults: 0, kernelCalls: {}, nodes: {}, proxyPages: {} } };
   for (const p of parts) {
     out.runs += p.runs;
     out.steps += p.steps;
-    for (const [name, c] of Object.entries(p.invariants)) addCounts((out.invariants[name] ??= { holds: 0, vacuous: 0, violated: 0, runsNonVacuous: 0 }), c);
+    for (const [name, c] of Object.entries(p.invariants)) addCounts((out.invariants[name] ??= noInvariant()), c);
     for (const [kind, c] of Object.entries(p.commands) as Array<[CommandKind, CommandCounts]>) addCounts((out.commands[kind] ??= noCommands()), c);
+    for (const [kind, classes] of Object.entries(p.reach) as Array<[CommandKind, Record<string, ReachCounts>]>) {
+      const to = (out.reach[kind] ??= {});
+      for (const [k, n] of Object.entries(classes)) addCounts((to[k] ??= { drawn: 0, applied: 0 }), n);
+    }
     addCounts(out.refusals, p.refusals);
     addCounts(out.branches, p.branches);
     addCounts(out.cost.collateral, p.cost.collateral);
@@ -155,7 +184,8 @@ export function sumStats(parts: readonly CellStats[]): CellStats {
     addCounts(out.cost.proxyPages, p.cost.proxyPages);
     out.cost.refaults += p.cost.refaults;
   }
-  // Refusal reasons appear in the order runs met them; sort them so a sum never depends on the order of its parts.
-  out.refusals = Object.fromEntries(Object.entries(out.refusals).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Refusal reasons and argument classes appear in the order runs met them; sort them so a sum never depends on the order of its parts.
+  out.refusals = sortedKeys(out.refusals);
+  for (const kind of Object.keys(out.reach) as CommandKind[]) out.reach[kind] = sortedKeys(out.reach[kind]);
   return out;
 }

@@ -11,7 +11,7 @@ export interface Violation {
 /** One executed step and what each invariant said about it. */
 export interface TraceStep {
   readonly obs: StepObservation;
-  readonly verdicts: ReadonlyArray<{ readonly invariant: string; readonly kind: 'holds' | 'vacuous' | 'violated'; readonly message?: string }>;
+  readonly verdicts: ReadonlyArray<{ readonly invariant: string; readonly kind: 'holds' | 'vacuous' | 'violated'; readonly message?: string; readonly exempt?: true }>;
 }
 
 export interface Scenario {
@@ -24,7 +24,7 @@ export interface Scenario {
 export function judge(invariants: readonly Invariant[], obs: StepObservation, world: World): TraceStep['verdicts'] {
   return invariants.map((inv) => {
     const v = inv.check(obs, world);
-    return v.kind === 'violated' ? { invariant: inv.name, kind: v.kind, message: v.message } : { invariant: inv.name, kind: v.kind };
+    return v.kind === 'violated' ? { invariant: inv.name, kind: v.kind, message: v.message } : v.kind === 'vacuous' && v.exempt ? { invariant: inv.name, kind: v.kind, exempt: true } : { invariant: inv.name, kind: v.kind };
   });
 }
 

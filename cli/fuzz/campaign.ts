@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { BadFileError, counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, listCounterexamples, parseValidated, replayCounterexample, describeStatus, UsageError } from '../../counterexamples/index.ts';
 import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
 import { check } from '../../properties/index.ts';
-import { asVersion1, coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
+import { coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
 import { EXIT, main } from '../main.ts';
 import { showTrace } from '../trace.ts';
 import { arbitraryJsonText, mutantsOf } from './mutate.ts';
@@ -57,7 +57,7 @@ const guard = (f: () => void): Outcome => {
   }
 };
 
-/** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole, in two shards that split cells, and as version 1 wrote it). */
+/** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole, and in two shards that split cells). */
 function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunRecord, RunRecord] } {
   const dir = new URL('../../counterexamples/', import.meta.url).pathname;
   const counterexamples = listCounterexamples(dir)
@@ -69,7 +69,7 @@ function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunR
   const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
     runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
   );
-  return { counterexamples, runs: [...runs, asVersion1(runs[0]!) as unknown as RunRecord], shards: [runs[1]!, runs[2]!] };
+  return { counterexamples, runs, shards: [runs[1]!, runs[2]!] };
 }
 
 function targets(scratch: string): Array<Target<never>> {

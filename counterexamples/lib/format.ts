@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { DESIGNS, MAX_ORDER, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES } from '../../model/index.ts';
 
-/** The counterexample file format's version; files of a newer version are refused. */
-export const FORMAT_VERSION = 1;
+/**
+ * The counterexample file format's version; files of a newer version are refused, and so are
+ * older ones: version 1 files were found under an earlier model (fpage-sized nodes on the named
+ * kernels, other invariants) and would not replay to the same meaning.
+ */
+export const FORMAT_VERSION = 2;
 export const FORMAT_NAME = 'fpcheck-counterexample';
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1_000_000;

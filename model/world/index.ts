@@ -2,5 +2,5 @@
 export * from './config.ts';
 export * from './commands.ts';
 export { AllocationBook, type Allocation } from './allocations.ts';
-export type { Outcome, SpaceSlot, StepObservation } from './observations.ts';
+export type { Outcome, ServeRequest, SpaceSlot, StepObservation } from './observations.ts';
 export { World, WorldConfigError, PHYSMEM, type WorldView } from './world.ts';

@@ -22,6 +22,15 @@ export type Outcome =
       readonly slots: readonly SpaceSlot[];
     };
 
+/** What a request or touch asked the server for: frames `[frame, frame + 2^order)` of `handle` at `vaddr` in the client. */
+export interface ServeRequest {
+  readonly client: number;
+  readonly handle: number;
+  readonly frame: number;
+  readonly order: number;
+  readonly vaddr: number;
+}
+
 /** Everything one step did, as data: what properties judge. */
 export interface StepObservation {
   readonly index: number;
@@ -35,4 +44,8 @@ export interface StepObservation {
   readonly touchedAllocations: readonly number[];
   /** True when a touch found its page gone and asked again. */
   readonly refault: boolean;
+  /** What the step asked the server to map (a request, or a touch asking again), else null. */
+  readonly served: ServeRequest | null;
+  /** Kernel choices the step consumed, by kind: the events it raised under a choosing profile. */
+  readonly choicesUsed: { readonly partial: number; readonly overmap: number };
 }

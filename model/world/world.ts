@@ -8,8 +8,8 @@ import {
   SIGMA0,
   virtualOf,
   type Fpage,
-  type KernelChoices,
   type KernelEffect,
+  type ListedChoices,
   type MapNode,
   type ProfileName,
   type TaskId,
@@ -18,7 +18,7 @@ import type { Design, Server, ServerContext, ServerKernel } from '../designs/des
 import { AllocationBook, type Allocation } from './allocations.ts';
 import { clientTask, type Command } from './commands.ts';
 import { configProblems, type WorldConfig } from './config.ts';
-import type { Outcome, StepObservation } from './observations.ts';
+import type { Outcome, ServeRequest, StepObservation } from './observations.ts';
 
 export const PHYSMEM: TaskId = 'physmem';
 
@@ -33,8 +33,6 @@ interface Wanted {
 /** One handler per command kind. */
 type Handlers<R> = { readonly [K in Command['kind']]: (w: World, c: Extract<Command, { kind: K }>) => R };
 
-/** What the kernel does when a command names no choices: X.2's first options, with no per-step state to reset. */
-const DEFAULT_CHOICES = listedChoices();
 
 /** The read-only face of a world that properties judge. */
 export interface WorldView {
@@ -143,8 +141,9 @@ export class World implements WorldView {
       w.badClient(c.other) ??
       (c.client === c.other ? 'a client cannot map to itself' : null) ??
       w.badVaddr(c.vaddr, c.order) ??
-      w.badVaddr(c.toVaddr, c.order),
-    unmap: (w, c) => w.badClient(c.client) ?? w.badVaddr(c.vaddr, c.order),
+      w.badVaddr(c.toVaddr, c.order) ??
+      w.nothingAt(c.client, c.vaddr, c.order),
+    unmap: (w, c) => w.badClient(c.client) ?? w.badVaddr(c.vaddr, c.order) ?? w.nothingAt(c.client, c.vaddr, c.order),
     touch: (w, c) => {
       const bad = w.badClient(c.client) ?? w.badVaddr(c.vaddr, 0);
       if (bad) return bad;
@@ -159,18 +158,29 @@ export class World implements WorldView {
     this.log.effects = [];
     this.touched = [];
     this.refault = false;
-    const { partial, overmap } = command.kernel ?? {};
-    this.log.choices = partial || overmap ? listedChoices(partial, overmap) : DEFAULT_CHOICES;
+    this.served = null;
+    this.log.choices = listedChoices(command.kernel?.partial, command.kernel?.overmap);
     // The state has not changed since `refusal` accepted this very command (any step clears it below).
     const bad = command === this.accepted ? null : this.refusal(command);
     this.accepted = null;
     const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
     const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
-    return { index: this.steps++, command, actors, outcome, effects: this.log.effects, touchedAllocations: this.touched, refault: this.refault };
+    return {
+      index: this.steps++,
+      command,
+      actors,
+      outcome,
+      effects: this.log.effects,
+      touchedAllocations: this.touched,
+      refault: this.refault,
+      served: this.served,
+      choicesUsed: this.log.choices.used,
+    };
   }
 
   private touched: number[] = [];
   private refault = false;
+  private served: ServeRequest | null = null;
 
   private static readonly APPLIERS: Handlers<Outcome> = {
     alloc: (w, c) => {
@@ -233,7 +243,8 @@ export class World implements WorldView {
 
   private serve(client: number, w: Wanted): Outcome {
     const alloc = this.allocations.get(w.handle)!;
-    const ex = this.server.serve({ client, alloc, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr });
+    this.served = { client, handle: w.handle, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr };
+    const ex = this.server.serve({ client, alloc, frame: this.served.frame, order: w.order, vaddr: w.vaddr });
     return ex ? { kind: 'exhausted', client, order: w.order, space: ex.space, spaceOrder: ex.spaceOrder, slots: ex.slots } : APPLIED;
   }
 
@@ -288,6 +299,11 @@ export class World implements WorldView {
       : `pages ${offset}..${offset + 2 ** order - 1} lie outside handle ${handle} of ${2 ** a.fpage.order} pages`;
   }
 
+  /** A map of, or an unmap over, a range where the client maps nothing cannot change anything. */
+  private nothingAt(client: number, vaddr: number, order: number): string | null {
+    return this.kernel.db.spaceFree(clientTask(client), { base: vaddr, order }) ? `client ${client} maps nothing in pages ${vaddr}..${vaddr + 2 ** order - 1}` : null;
+  }
+
   private badVaddr(vaddr: number, order: number): string | null {
     if (!Number.isInteger(order) || order < 0 || order > this.config.clientSpaceOrder) return `order ${order} is outside 0..${this.config.clientSpaceOrder}`;
     if (!Number.isInteger(vaddr) || vaddr < 0 || !isAligned(vaddr, order)) return `address ${vaddr} is not aligned to ${2 ** order} pages`;
@@ -300,7 +316,7 @@ const refused = (reason: string): Outcome => ({ kind: 'refused', reason });
 
 /** What the current step runs under and records: the kernel choices, and the kernel calls made (by the world or the server). */
 class StepLog {
-  choices: KernelChoices = DEFAULT_CHOICES;
+  choices: ListedChoices = listedChoices();
   effects: KernelEffect[] = [];
   record(e: KernelEffect): KernelEffect {
     this.effects.push(e);

@@ -5,7 +5,8 @@ import { noCrossTaskFlush } from './noCrossTaskFlush.ts';
 import { noExhaustion } from './noExhaustion.ts';
 import { noExtantAfterDealloc } from './noExtantAfterDealloc.ts';
 import { noForeignFrames } from './noForeignFrames.ts';
+import { servedMeansMapped } from './servedMeansMapped.ts';
 
-export const INVARIANTS: readonly Invariant[] = [noExtantAfterDealloc, noForeignFrames, noCrossTaskFlush, noExhaustion, mappingDatabase, refusedLeavesState];
+export const INVARIANTS: readonly Invariant[] = [noExtantAfterDealloc, noForeignFrames, noCrossTaskFlush, noExhaustion, servedMeansMapped, mappingDatabase, refusedLeavesState];
 
 export const invariantNamed = (name: string): Invariant | undefined => INVARIANTS.find((i) => i.name === name);

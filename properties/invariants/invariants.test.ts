@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_CONFIG, DESIGNS, designNamed, virtualOf, World, type Command, type Design } from '../../model/index.ts';
+import { DEFAULT_CONFIG, DESIGNS, designNamed, virtualOf, World, type Command, type Design, type ProfileName } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
 import { noCrossTaskFlush } from './noCrossTaskFlush.ts';
 import { noExhaustion } from './noExhaustion.ts';
 import { noExtantAfterDealloc } from './noExtantAfterDealloc.ts';
 import { noForeignFrames } from './noForeignFrames.ts';
 import { mappingDatabase } from './mappingDatabase.ts';
+import { servedMeansMapped } from './servedMeansMapped.ts';
 
 /** A server that maps but never takes anything back: breaks safety by construction. */
 const leaky: Design = {
@@ -35,10 +36,23 @@ const scorchedEarth: Design = {
   },
 };
 
-function verdicts(design: Design, inv: Invariant, commands: Command[]): string[] {
-  const w = new World(DEFAULT_CONFIG, design, 'split');
+function verdicts(design: Design, inv: Invariant, commands: Command[], profile: ProfileName = 'split'): string[] {
+  const w = new World(DEFAULT_CONFIG, design, profile);
   return commands.map((c) => inv.check(w.step(c), w).kind);
 }
+
+/** A server that maps `r.frame + shift` for `2^(r.order + grow)` pages instead of what was asked: the wrong frames, or more of them. */
+const mapsWrong = (name: string, shift: number, grow: number): Design => ({
+  ...leaky,
+  name,
+  start: (ctx) => ({
+    ...leaky.start(ctx),
+    serve: (r) => {
+      ctx.kernel.map(ctx.physmem, { base: r.frame + shift, order: r.order + grow }, ctx.client(r.client), r.vaddr);
+      return null;
+    },
+  }),
+});
 
 const own: Command[] = [
   { kind: 'alloc', client: 0, order: 1 },
@@ -73,6 +87,45 @@ describe('each invariant reports a violation on a world built to break it, and i
     ];
     expect(verdicts(designNamed('shared-proxy')!, noExhaustion, fill).at(-1)).toBe('violated');
     expect(verdicts(designNamed('shared-proxy')!, noExhaustion, own)).toEqual(['vacuous', 'vacuous']);
+  });
+
+  test('service.served-means-mapped: a server that says "served" and maps nothing is caught at that step', () => {
+    const silent: Design = { ...leaky, name: 'test-silent', start: (ctx) => ({ ...leaky.start(ctx), serve: () => null }) };
+    expect(verdicts(silent, servedMeansMapped, own)).toEqual(['vacuous', 'violated']);
+    expect(verdicts(mapsWrong('test-shifted', 2, 0), servedMeansMapped, [{ kind: 'alloc', client: 0, order: 2 }, { kind: 'request', client: 0, handle: 0, offset: 0, order: 1, vaddr: 0 }])).toEqual(['vacuous', 'violated']);
+    expect(verdicts(designNamed('per-task-proxy')!, servedMeansMapped, own)).toEqual(['vacuous', 'holds']);
+  });
+
+  test('service.served-means-mapped exempts pages the kernel keeps under a larger mapping the client already holds', () => {
+    const overLarger: Command[] = [
+      { kind: 'alloc', client: 0, order: 3 },
+      { kind: 'request', client: 0, handle: 0, offset: 0, order: 3, vaddr: 0 },
+      { kind: 'request', client: 0, handle: 0, offset: 1, order: 0, vaddr: 1, kernel: { overmap: ['skip'] } },
+    ];
+    const w = new World(DEFAULT_CONFIG, designNamed('direct-exact')!, 'x2');
+    const out = overLarger.map((c) => servedMeansMapped.check(w.step(c), w));
+    expect(out.map((v) => v.kind)).toEqual(['vacuous', 'holds', 'vacuous']);
+    expect(out[2]).toEqual({ kind: 'vacuous', exempt: true });
+  });
+
+  test('safety: a client mapping a free frame is caught when the mapping is made, not only at a dealloc', () => {
+    const request: Command[] = [{ kind: 'alloc', client: 0, order: 1 }, { kind: 'request', client: 0, handle: 0, offset: 0, order: 1, vaddr: 0 }];
+    expect(verdicts(mapsWrong('test-past-the-end', 2, 0), noExtantAfterDealloc, request)).toEqual(['vacuous', 'violated']);
+    const w = new World(DEFAULT_CONFIG, mapsWrong('test-past-the-end', 2, 0), 'split');
+    const v = request.map((c) => noExtantAfterDealloc.check(w.step(c), w)).at(-1)!;
+    expect(v).toMatchObject({ message: expect.stringMatching(/2 of those 2 frames belong to no live allocation/) });
+  });
+
+  test('safety: a client node straddling two allocations is caught when it is made', () => {
+    const twoBlocks: Command[] = [
+      { kind: 'alloc', client: 0, order: 0 },
+      { kind: 'alloc', client: 0, order: 0 },
+      { kind: 'request', client: 0, handle: 0, offset: 0, order: 0, vaddr: 0 },
+    ];
+    const w = new World(DEFAULT_CONFIG, mapsWrong('test-doubled', 0, 1), 'split');
+    const out = twoBlocks.map((c) => noForeignFrames.check(w.step(c), w));
+    expect(out.map((v) => v.kind)).toEqual(['vacuous', 'vacuous', 'violated']);
+    expect(out[2]).toMatchObject({ message: expect.stringMatching(/straddling handles 0 and 1/) });
   });
 
   test('structure.mapping-database reports a corrupted database by rule name', () => {

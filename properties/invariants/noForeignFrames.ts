@@ -1,25 +1,33 @@
-import { framesOf } from '../../model/index.ts';
-import { allocated, ancestryOf, clientNodesOn, describeNode, entitled } from '../entitlement.ts';
-import { HOLDS, VACUOUS, violated, type Invariant } from '../invariant.ts';
+import { framesOf, type MapNode, type WorldView } from '../../model/index.ts';
+import { allocatedPages, ancestryOf, clientNodesOn, describeNode, entitled, judgedNodes } from '../entitlement.ts';
+import { HOLDS, VACUOUS, violated, type Invariant, type Verdict } from '../invariant.ts';
 
-/** Every client mapping of allocated frames belongs to a holder or derives from one. */
+/** The first of `nodes` that straddles allocations or maps frames its client is not entitled to, as a violation. */
+export function foreignNode(view: WorldView, nodes: readonly MapNode[]): Verdict | null {
+  for (const n of nodes) {
+    const f = framesOf(n);
+    // Frames of no live allocation are no-extant-after-dealloc's to judge.
+    if (allocatedPages(view, f) < 2 ** f.order) continue;
+    const inside = view.allocations.liveMeeting(f);
+    if (inside.length > 1) return violated(`${describeNode(view, n)}, straddling handles ${inside.map((a) => a.handle).join(' and ')}`);
+    if (!entitled(view, view.clientOf(n.task)!, f, ancestryOf(view, n))) return violated(`${describeNode(view, n)}, but neither it nor a client it derives from holds those frames`);
+  }
+  return null;
+}
+
+/** Every client mapping lies inside one live allocation that the client holds, or received by a mapping from a holder. */
 export const noForeignFrames: Invariant = {
   name: 'safety.no-foreign-frames',
   property: 'safety',
-  statement: 'no client maps frames of an allocation it neither holds nor received by a mapping from a holder',
+  statement: 'no client maps frames of an allocation it neither holds nor received by a mapping from a holder, and no client node straddles two allocations',
   premise: 'holders changed while clients mapped the allocation, or a client gained a mapping',
   minNonVacuousShare: 0.2,
   check(obs, after) {
-    const nodes = obs.effects.flatMap((e) => [...e.created, ...e.changed]).filter((n) => after.kernel.db.has(n.id) && after.clientOf(n.task) !== null);
+    const nodes = judgedNodes(obs, after);
     for (const h of obs.touchedAllocations) {
       const a = after.allocations.get(h);
       if (a?.live) nodes.push(...clientNodesOn(after, a.fpage));
     }
-    for (const n of nodes) {
-      const f = framesOf(after.kernel.db.get(n.id)!);
-      if (!allocated(after, f)) continue; // freed frames are no-extant-after-dealloc's to judge
-      if (!entitled(after, after.clientOf(n.task)!, f, ancestryOf(after, n))) return violated(`${describeNode(after, n)}, but neither it nor a client it derives from holds those frames`);
-    }
-    return nodes.length > 0 ? HOLDS : VACUOUS;
+    return foreignNode(after, nodes) ?? (nodes.length > 0 ? HOLDS : VACUOUS);
   },
 };

@@ -28,11 +28,33 @@ export function coverageJson(run: RunRecord) {
       steps: c.stats.steps,
       invariants: c.stats.invariants,
       commands: c.stats.commands,
+      reach: c.stats.reach,
       refusals: c.stats.refusals,
       branches: c.stats.branches,
       cost: c.stats.cost,
     })),
   };
+}
+
+/** The reach table over every cell: per command kind and argument class, the totals and the cells that never drew it. Pure. */
+export function reachRows(run: RunRecord): Array<{ kind: string; cls: string; drawn: number; applied: number; missingIn: number }> {
+  const rows = new Map<string, { kind: string; cls: string; drawn: number; applied: number; cells: number }>();
+  for (const c of run.cells) {
+    for (const [kind, classes] of Object.entries(c.stats.reach)) {
+      for (const [cls, n] of Object.entries(classes)) {
+        const key = `${kind}\u0000${cls}`;
+        const row = rows.get(key) ?? { kind, cls, drawn: 0, applied: 0, cells: 0 };
+        row.drawn += n.drawn;
+        row.applied += n.applied;
+        if (n.drawn > 0) row.cells++;
+        rows.set(key, row);
+      }
+    }
+  }
+  const order = (k: string) => COMMAND_KINDS.indexOf(k as (typeof COMMAND_KINDS)[number]);
+  return [...rows.values()]
+    .sort((a, b) => order(a.kind) - order(b.kind) || (a.cls < b.cls ? -1 : a.cls > b.cls ? 1 : 0))
+    .map(({ cells, ...r }) => ({ ...r, missingIn: run.cells.length - cells }));
 }
 
 const pct = (k: number, n: number): string => (n === 0 ? '-' : `${Math.round((100 * k) / n)}%`);
@@ -47,6 +69,8 @@ export function coverageMarkdown(run: RunRecord): string {
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${INVARIANTS.map((i) => pct(c.stats.invariants[i.name]?.runsNonVacuous ?? 0, c.stats.runs)).join(' | ')} |`);
   lines.push('', '## Commands applied (of generated; the rest were unfit, refused or exhausted)', '', `| design | profile | ${COMMAND_KINDS.join(' | ')} |`, `|---|---|${COMMAND_KINDS.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${COMMAND_KINDS.map((k) => `${c.stats.commands[k]?.applied ?? 0}/${c.stats.commands[k]?.generated ?? 0}`).join(' | ')} |`);
+  lines.push('', '## Reach: argument classes drawn and applied, over all cells', '', 'A class drawn rarely or never is a hole in generation. The last column counts the cells that never drew it.', '', '| command | class | drawn | applied | cells without it |', '|---|---|---|---|---|');
+  for (const row of reachRows(run)) lines.push(`| ${row.kind} | ${row.cls} | ${row.drawn} | ${row.applied} | ${row.missingIn} |`);
   lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);
   lines.push('', '## Counterexamples', '');

@@ -4,7 +4,7 @@ import type { CheckResult, Finding, Shard } from '../../properties/index.ts';
 import type { RecordedCell } from './verdicts.ts';
 
 export const RUN_FORMAT = 'fpcheck-run';
-export const RUN_VERSION = 2;
+export const RUN_VERSION = 3;
 
 /** What `fpcheck run` leaves for `fpcheck report`: options, and per cell its findings and counts (never traces). */
 export interface RunRecord {
@@ -25,7 +25,8 @@ export interface RunRecord {
   readonly cells: readonly RecordedCell[];
 }
 
-const counts = z.record(z.string(), z.number().int().min(0));
+const count = z.number().int().min(0);
+const counts = z.record(z.string(), count);
 const histogram = z.record(z.string(), z.number().int().min(0));
 
 export const runRecordSchema = z.strictObject({
@@ -51,8 +52,9 @@ export const runRecordSchema = z.strictObject({
         stats: z.strictObject({
           runs: z.number().int().min(0),
           steps: z.number().int().min(0),
-          invariants: z.record(z.string(), z.strictObject({ holds: z.number().int().min(0), vacuous: z.number().int().min(0), violated: z.number().int().min(0), runsNonVacuous: z.number().int().min(0) })),
-          commands: z.record(z.string(), z.strictObject({ generated: z.number().int().min(0), unfit: z.number().int().min(0), applied: z.number().int().min(0), refused: z.number().int().min(0), exhausted: z.number().int().min(0) })),
+          invariants: z.record(z.string(), z.strictObject({ holds: count, vacuous: count, exempt: count, violated: count, runsNonVacuous: count })),
+          commands: z.record(z.string(), z.strictObject({ generated: count, unfit: count, applied: count, refused: count, exhausted: count })),
+          reach: z.record(z.string(), z.record(z.string(), z.strictObject({ drawn: count, applied: count }))),
           refusals: counts,
           branches: counts,
           cost: z.strictObject({ collateral: histogram, refaults: z.number().int().min(0), kernelCalls: histogram, nodes: histogram, proxyPages: histogram }),
@@ -87,45 +89,8 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `f` applied to each element of `xs` that is an object; anything else is left for the schema to judge. */
-const eachObject = (xs: unknown, f: (o: Record<string, unknown>) => Record<string, unknown>): unknown => (Array.isArray(xs) ? xs.map((x: unknown) => (isObject(x) ? f(x) : x)) : xs);
-
-/**
- * Version 1 searched each cell with one seed sequence, which is one seed block of all its runs:
- * block 0's seeds are the ones version 1 used, so the lifted record says exactly what happened.
- * Version 1 counted only the commands that ran, so none of its generated commands were unfit.
- */
-const fromVersion1 = (o: Readonly<Record<string, unknown>>): Record<string, unknown> => ({
-  ...o,
-  blockRuns: typeof o.runs === 'number' ? Math.max(1, o.runs) : o.runs,
-  cells: eachObject(o.cells, (c) => ({
-    ...c,
-    blocks: [0],
-    findings: eachObject(c.findings, (f) => ({ ...f, block: 0 })),
-    stats: isObject(c.stats) && isObject(c.stats.commands) ? { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, n]) => [k, isObject(n) ? { ...n, unfit: 0 } : n])) } : c.stats,
-  })),
-});
-
-/**
- * What version 1 wrote for the same search: no seed blocks, and no count of unfit commands.
- * The inverse of the lifting above up to those counts; tests and the fuzz campaign use it to make version 1 files.
- */
-export function asVersion1(r: RunRecord): Record<string, unknown> {
-  const { blockRuns: _, ...rest } = r;
-  return {
-    ...rest,
-    version: 1,
-    cells: r.cells.map(({ blocks: _b, ...c }) => ({
-      ...c,
-      findings: c.findings.map(({ block: _f, ...f }) => f),
-      stats: { ...c.stats, commands: Object.fromEntries(Object.entries(c.stats.commands).map(([k, { unfit: _u, ...n }]) => [k, n])) },
-    })),
-  };
-}
-
-const RUN: FormatOf = { format: RUN_FORMAT, version: RUN_VERSION, migrations: { 1: fromVersion1 } };
+/** Older records describe searches of an earlier model (other kernel rules and invariants): they are refused with a request to re-record. */
+const RUN: FormatOf = { format: RUN_FORMAT, version: RUN_VERSION };
 
 /** Reads and validates a run record file; throws BadFileError naming file, field and value. */
 export const loadRunRecord = (path: string): RunRecord => readValidated(path, runRecordSchema, RUN) as RunRecord;
