@@ -4,6 +4,7 @@ import { INVARIANTS } from './invariants/index.ts';
 import { paranoid } from './invariants/paranoid.ts';
 import { joinBlocks } from './blocks.ts';
 import { DEFAULT_SEARCH, searchCell, type CellResult, type SearchOptions } from './search.ts';
+import { DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 
 /** What to check: designs (objects or registered names) on kernel profiles. */
 export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'block'>> {
@@ -36,7 +37,7 @@ export interface Progress {
 
 export interface CheckResult {
   readonly config: WorldConfig;
-  readonly options: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly blockRuns: number };
+  readonly options: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly blockRuns: number; readonly certifyTransitions: number };
   readonly cells: readonly CellResult[];
   readonly interrupted: boolean;
 }
@@ -97,7 +98,14 @@ export function planOf(opts: CheckOptions) {
   if (opts.shard && !(Number.isInteger(opts.shard.count) && opts.shard.count >= 1 && Number.isInteger(opts.shard.index) && opts.shard.index >= 1 && opts.shard.index <= opts.shard.count)) {
     throw new RangeError(`bad shard ${opts.shard.index}/${opts.shard.count}: want i/n with 1 <= i <= n`);
   }
-  const search = { runs: opts.runs ?? DEFAULT_SEARCH.runs, maxCommands: opts.maxCommands ?? DEFAULT_SEARCH.maxCommands, seed: opts.seed ?? DEFAULT_SEARCH.seed, blockRuns: opts.blockRuns ?? DEFAULT_BLOCK_RUNS };
+  const search = {
+    runs: opts.runs ?? DEFAULT_SEARCH.runs,
+    maxCommands: opts.maxCommands ?? DEFAULT_SEARCH.maxCommands,
+    seed: opts.seed ?? DEFAULT_SEARCH.seed,
+    blockRuns: opts.blockRuns ?? DEFAULT_BLOCK_RUNS,
+    certifyTransitions: opts.certifyTransitions ?? DEFAULT_CERTIFY_TRANSITIONS,
+  };
+  if (!(Number.isSafeInteger(search.certifyTransitions) && search.certifyTransitions >= 0)) throw new RangeError(`bad certifyTransitions ${search.certifyTransitions}: want a whole number of transitions, 0 or more`);
   if (!(Number.isInteger(search.blockRuns) && search.blockRuns >= 1)) throw new RangeError(`bad blockRuns ${search.blockRuns}: want a whole number of runs, at least 1`);
   const blocks = blocksPerCell(search.runs, search.blockRuns);
   if (blocks > MAX_BLOCKS_PER_CELL) throw new RangeError(`${search.runs} runs in blocks of ${search.blockRuns} make ${blocks} blocks a cell, over ${MAX_BLOCKS_PER_CELL}; raise blockRuns (--block-runs)`);
@@ -125,6 +133,7 @@ export function checkUnit(plan: Plan, unit: Unit, opts: Pick<CheckOptions, 'time
     maxCommands: plan.search.maxCommands,
     seed: plan.search.seed,
     block: unit.block,
+    certifyTransitions: plan.search.certifyTransitions,
     ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
     ...(opts.weights ? { weights: opts.weights } : {}),
     ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),

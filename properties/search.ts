@@ -3,6 +3,7 @@ import { World, type Command, type Design, type ProfileName, type WorldConfig } 
 import { AddressHistory, argumentClasses, DEFAULT_WEIGHTS, drawIntent, intentArbitrary, trimChoices, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
+import { certify, DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 import { cellSeed } from './seed.ts';
 import type { BlockPart } from './blocks.ts';
 import { emptyStats, RunCounter } from './stats.ts';
@@ -24,6 +25,8 @@ export interface SearchOptions {
   readonly shouldStop?: () => boolean;
   /** Told when each phase of the search begins or ends, so a benchmark can time them (the search itself has no clock). */
   readonly onPhase?: (e: SearchPhase) => void;
+  /** Budget, in transitions, of the exhaustive search for a shorter counterexample after each finding (0: none). */
+  readonly certifyTransitions?: number;
 }
 
 /** A round searches with the active invariants; a failure is then shrunk by fast-check and made 1-minimal. */
@@ -31,9 +34,22 @@ export type SearchPhase =
   | { readonly kind: 'round'; readonly round: number }
   | { readonly kind: 'failed'; readonly invariant: string }
   | { readonly kind: 'shrunk' }
-  | { readonly kind: 'minimized'; readonly invariant: string };
+  | { readonly kind: 'minimized'; readonly invariant: string }
+  | { readonly kind: 'certified'; readonly invariant: string };
 
 export const DEFAULT_SEARCH: Pick<SearchOptions, 'runs' | 'maxCommands' | 'seed'> = { runs: 300, maxCommands: 60, seed: 42 };
+
+/** How a finding was found: by the random search (seed, fast-check path, shrinking), or by the exhaustive one. */
+export type FindingOrigin =
+  | { readonly search: 'random'; readonly seed: number; readonly path: string; readonly runsToFind: number; readonly shrinks: number; readonly foundLength: number }
+  | { readonly search: 'exhaustive'; readonly states: number; readonly transitions: number };
+
+/**
+ * Whether a finding is the shortest there is: `true` once an exhaustive search to one command
+ * less found no counterexample of the same invariant (or found this one breadth-first),
+ * `unknown` when no such search was made or its budget ran out.
+ */
+export type Shortest = true | 'unknown';
 
 /** A violation found by search and shrunk to a 1-minimal command list. */
 export interface Finding {
@@ -46,7 +62,10 @@ export interface Finding {
   readonly commands: readonly Command[];
   /** The seed block that found it; where blocks of one cell agree, the lowest block's finding is kept. */
   readonly block: number;
-  readonly provenance: { readonly seed: number; readonly path: string; readonly runsToFind: number; readonly shrinks: number; readonly foundLength: number };
+  readonly shortest: Shortest;
+  /** How far the search for a shorter one went: every path of up to `depth` commands judged, in `transitions` transitions. */
+  readonly certified?: { readonly depth: number; readonly transitions: number };
+  readonly provenance: FindingOrigin;
 }
 
 /** What the search of some seed blocks of one design x profile cell found and counted. */
@@ -114,7 +133,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     if (!first) throw new Error(`search for ${design.name} on ${profile}: fast-check's counterexample did not replay (seed ${seed})`);
     const min = minimize(scenario, shrunk, checked, first.invariant);
     opts.onPhase?.({ kind: 'minimized', invariant: first.invariant });
-    findings.push({
+    const found: Finding = {
       design: design.name,
       profile,
       config,
@@ -122,8 +141,13 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       violation: min.violation,
       commands: min.commands,
       block,
-      provenance: { seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
-    });
+      shortest: min.commands.length === 1 ? true : 'unknown',
+      provenance: { search: 'random', seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
+    };
+    // A design that cannot be copied cannot be searched exhaustively: its findings stay `unknown`.
+    const budget = opts.certifyTransitions ?? DEFAULT_CERTIFY_TRANSITIONS;
+    findings.push(budget > 0 && new World(config, design, profile).branchable ? certify(design, profile, config, checked, found, budget) : found);
+    opts.onPhase?.({ kind: 'certified', invariant: first.invariant });
     active = active.filter((i) => i.name !== first.invariant);
   }
   return { design: design.name, profile, blocks: [block], findings, stats, interrupted };

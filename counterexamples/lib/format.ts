@@ -51,14 +51,21 @@ export const counterexampleSchema = z.strictObject({
   step: z.number().int().min(0).max(100_000),
   message: z.string().max(10_000),
   commands: z.array(command).min(1).max(100_000),
-  provenance: z.strictObject({
-    fpcheck: z.string().max(50),
-    seed: z.number().int(),
-    path: z.string().max(100_000),
-    runsToFind: z.number().int().min(0),
-    shrinks: z.number().int().min(0),
-    foundLength: z.number().int().min(0),
-  }),
+  /** True when no shorter counterexample of this invariant exists in this world (an exhaustive search to one command less found none). */
+  shortest: z.union([z.literal(true), z.literal('unknown')]),
+  certified: z.strictObject({ depth: z.number().int().min(0), transitions: z.number().int().min(0) }).optional(),
+  provenance: z.discriminatedUnion('search', [
+    z.strictObject({
+      search: z.literal('random'),
+      fpcheck: z.string().max(50),
+      seed: z.number().int(),
+      path: z.string().max(100_000),
+      runsToFind: z.number().int().min(0),
+      shrinks: z.number().int().min(0),
+      foundLength: z.number().int().min(0),
+    }),
+    z.strictObject({ search: z.literal('exhaustive'), fpcheck: z.string().max(50), states: z.number().int().min(0), transitions: z.number().int().min(0) }),
+  ]),
 });
 
 export type CounterexampleFile = z.infer<typeof counterexampleSchema>;

@@ -33,6 +33,8 @@ export function toFile(f: Finding, version: string): CounterexampleFile {
     step: f.violation.step,
     message: f.violation.message,
     commands: f.commands.map((c) => ({ ...c })) as CounterexampleFile['commands'],
+    shortest: f.shortest,
+    ...(f.certified ? { certified: { ...f.certified } } : {}),
     provenance: { fpcheck: version, ...f.provenance },
   };
 }

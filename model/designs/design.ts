@@ -22,8 +22,12 @@ export interface ServerContext {
   readonly physmem: TaskId;
   /** The task of client `i`. */
   client(i: number): TaskId;
-  /** Creates a trusted server task (a proxy) with a space of `2^spaceOrder` pages. */
-  createTask(name: string, spaceOrder: number): TaskId;
+  /**
+   * Creates a trusted server task (a proxy) with a space of `2^spaceOrder` pages. A task that
+   * serves one client alone names it as `forClient`, so that `verify` can treat clients as
+   * interchangeable (the task goes with its client when clients are renamed).
+   */
+  createTask(name: string, spaceOrder: number, forClient?: number): TaskId;
 }
 
 /** One request to serve: frames `[frame, frame + 2^order)` of `alloc` at `vaddr` in the client. */
@@ -42,6 +46,16 @@ export interface Exhausted {
   readonly slots: readonly SpaceSlot[];
 }
 
+/**
+ * How a server names handles and clients in its fingerprint: `verify` renames handles (live
+ * ones by where they lie) and, for a symmetric design, permutes clients, so that states equal
+ * up to those renamings are one state.
+ */
+export interface Canon {
+  handle(h: number): string;
+  client(c: number): string;
+}
+
 /** A running memory server of one design. It keeps its own bookkeeping and acts only through kernel calls. */
 export interface Server {
   /** Maps the request's frames into the client, or reports the space that ran out. */
@@ -50,6 +64,17 @@ export interface Server {
   revoke(client: number, alloc: Allocation): void;
   /** Ends `alloc` for everyone (dealloc): afterwards no client may map its frames. */
   free(alloc: Allocation): void;
+  /**
+   * A server with the same bookkeeping acting on `ctx`, a copy of this server's world (its
+   * tasks already exist there). Without it, `verify` cannot branch the search and refuses the design.
+   */
+  fork?(ctx: ServerContext): Server;
+  /**
+   * All of the server's own bookkeeping as text, handles and clients named through `canon`,
+   * in an order that does not depend on history: two servers with equal text must behave alike
+   * from then on. Without it, `verify` cannot tell states apart and refuses the design.
+   */
+  fingerprint?(canon: Canon): string;
 }
 
 /** A memory-server design: a name, the kernels it runs on, and how to start it. */
@@ -60,4 +85,20 @@ export interface Design {
   /** Profiles the design can run on (most run on all). */
   supports(profile: ProfileName): boolean;
   start(ctx: ServerContext): Server;
+  /**
+   * The design treats clients alike: it names them only by their number, and tasks it keeps
+   * for one client are created with `forClient`. `verify` then counts states equal up to a
+   * renaming of clients once.
+   */
+  readonly symmetric?: boolean;
 }
+
+/**
+ * A server that keeps no bookkeeping of its own (everything it needs is in the kernel): it
+ * forks by building the same server on the new context, and its fingerprint is empty.
+ * @example
+ * start: stateless((ctx) => ({ serve: serveFromPhysmem(ctx), revoke: ..., free: ... }))
+ */
+export const stateless =
+  (build: (ctx: ServerContext) => Pick<Server, 'serve' | 'revoke' | 'free'>) =>
+  (ctx: ServerContext): Server => ({ ...build(ctx), fork: (c) => stateless(build)(c), fingerprint: () => '' });

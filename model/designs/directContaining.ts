@@ -1,6 +1,6 @@
 import { virtualOf } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
-import type { Design, ServerContext } from './design.ts';
+import { stateless, type Design, type ServerContext } from './design.ts';
 import { serveFromPhysmem } from './pieces.ts';
 
 /** Unmaps each whole fpage physmem holds around the allocation: never partial, but it takes every neighbour's mappings too. */
@@ -12,9 +12,10 @@ export const directContaining: Design = {
   name: 'direct-containing',
   summary: 'maps from physmem\'s own fpages; revokes by unmapping the whole containing fpage physmem holds',
   supports: () => true,
-  start: (ctx) => ({
+  symmetric: true,
+  start: stateless((ctx) => ({
     serve: serveFromPhysmem(ctx),
     revoke: (_client, alloc) => unmapContaining(ctx, alloc),
     free: (alloc) => unmapContaining(ctx, alloc),
-  }),
+  })),
 };

@@ -11,6 +11,6 @@ export const DESIGNS: readonly Design[] = [directExact, directContaining, shared
 
 export const designNamed = (name: string): Design | undefined => DESIGNS.find((d) => d.name === name);
 
-export type { Design, Server, ServerContext, ServerKernel, MapRequest, Exhausted } from './design.ts';
+export { stateless, type Canon, type Design, type Server, type ServerContext, type ServerKernel, type MapRequest, type Exhausted } from './design.ts';
 export { piecesOf, mapFromPhysmem, serveFromPhysmem } from './pieces.ts';
 export { ProxySpace } from './proxySpace.ts';

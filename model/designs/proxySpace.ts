@@ -1,6 +1,6 @@
 import { contains, endOf, type Fpage, type TaskId } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
-import type { Exhausted, MapRequest, ServerContext } from './design.ts';
+import type { Canon, Exhausted, MapRequest, ServerContext } from './design.ts';
 import { piecesOf } from './pieces.ts';
 
 /** A region of the proxy's space holding frames `[frame, frame + size)` in order, and who uses it. */
@@ -36,7 +36,9 @@ export class ProxySpace {
       if (!region) return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort() })) };
       for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
       slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
-      this.slots.push(slot);
+      // Kept in address order, so which fitting slot is reused depends on the slots alone, not on their history.
+      const pos = this.slots.findIndex((s) => s.region.base > region.base);
+      this.slots.splice(pos < 0 ? this.slots.length : pos, 0, slot);
     }
     slot.users.add(req.client);
     const at = slot.region.base + (req.frame - slot.frame);
@@ -62,6 +64,20 @@ export class ProxySpace {
   private drop(s: Slot): void {
     this.ctx.kernel.unmap(this.task, s.region, true);
     this.slots.splice(this.slots.indexOf(s), 1);
+  }
+
+  /** The same slots (copied), acting on `ctx`: a copy of this proxy's world. */
+  fork(ctx: ServerContext): ProxySpace {
+    const copy = new ProxySpace(ctx, this.task, this.spaceOrder);
+    for (const s of this.slots) copy.slots.push({ ...s, users: new Set(s.users) });
+    return copy;
+  }
+
+  /** The slots (kept in address order), handles and users named through `canon`. */
+  fingerprint(canon: Canon): string {
+    return this.slots
+      .map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`)
+      .join(';');
   }
 
   /** First fit among the gaps between slots. */

@@ -11,11 +11,34 @@ import type { Fpage } from './fpage.ts';
  * sees it.
  */
 export class AlignedIndex {
-  private readonly slots = new Map<number, Set<number>>();
-  private readonly occupancy = new Map<number, number>();
+  /** Slot sets are never changed in place (a change replaces the set), so copies can share them. */
+  private slots = new Map<number, ReadonlySet<number>>();
+  private occupancy = new Map<number, number>();
+  /** False while the maps are shared with a copy: the first change then copies them (copy on write). */
+  private owned = true;
 
   /** @param topLevel order of the whole space: no fpage in it is larger. */
   constructor(readonly topLevel: number) {}
+
+  /**
+   * An independent copy, sharing the maps until either side changes: a search that copies a
+   * world for every transition then copies only the spaces the transition touches.
+   */
+  clone(): AlignedIndex {
+    const c = new AlignedIndex(this.topLevel);
+    c.slots = this.slots;
+    c.occupancy = this.occupancy;
+    c.owned = false;
+    this.owned = false;
+    return c;
+  }
+
+  private own(): void {
+    if (this.owned) return;
+    this.slots = new Map(this.slots);
+    this.occupancy = new Map(this.occupancy);
+    this.owned = true;
+  }
 
   /** The slot of the aligned block of `2^level` pages holding `base`. Bases are below 2^32, so an unsigned shift serves (JS masks shift counts at 32). */
   private static key(level: number, base: number): number {
@@ -24,9 +47,9 @@ export class AlignedIndex {
 
   add(f: Fpage, id: number): void {
     const k = AlignedIndex.key(f.order, f.base);
-    let s = this.slots.get(k);
-    if (!s) this.slots.set(k, (s = new Set()));
-    s.add(id);
+    this.own();
+    const s = this.slots.get(k);
+    this.slots.set(k, s ? new Set(s).add(id) : new Set([id]));
     for (let l = f.order; l <= this.topLevel; l++) {
       const ok = AlignedIndex.key(l, f.base);
       this.occupancy.set(ok, (this.occupancy.get(ok) ?? 0) + 1);
@@ -36,8 +59,14 @@ export class AlignedIndex {
   remove(f: Fpage, id: number): void {
     const k = AlignedIndex.key(f.order, f.base);
     const s = this.slots.get(k);
-    if (!s || !s.delete(id)) throw new Error(`index has no id ${id} at ${f.base}/${f.order}`);
-    if (s.size === 0) this.slots.delete(k);
+    if (!s || !s.has(id)) throw new Error(`index has no id ${id} at ${f.base}/${f.order}`);
+    this.own();
+    if (s.size === 1) this.slots.delete(k);
+    else {
+      const rest = new Set(s);
+      rest.delete(id);
+      this.slots.set(k, rest);
+    }
     for (let l = f.order; l <= this.topLevel; l++) {
       const ok = AlignedIndex.key(l, f.base);
       const n = (this.occupancy.get(ok) ?? 0) - 1;

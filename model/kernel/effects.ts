@@ -51,12 +51,18 @@ export const KERNEL_BRANCHES = [
 ] as const;
 export type KernelBranch = (typeof KERNEL_BRANCHES)[number];
 
-/** A piece a map left out because the receiver already held a mapping there that the kernel keeps. */
+/**
+ * A piece a map did not place because the receiver already held a mapping there that the kernel
+ * keeps: the receiver's own arrangement decides what becomes of that page, not the sender.
+ */
 export interface Skipped {
   readonly task: TaskId;
   readonly virtual: Fpage;
-  /** `larger`: a larger mapping around the piece; `exists`: a mapping of another frame at the piece. */
-  readonly cause: 'larger' | 'exists';
+  /**
+   * `larger`: a larger mapping around the piece; `exists`: a mapping of another frame at the
+   * piece; `kept`: a mapping of the same frame that derives from elsewhere, kept with its rights extended.
+   */
+  readonly cause: 'larger' | 'exists' | 'kept';
 }
 
 /** What one kernel call did, as data. */

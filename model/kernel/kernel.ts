@@ -58,6 +58,13 @@ export class Kernel {
     );
   }
 
+  /** An independent copy of this kernel and its mapping database (the profile and roots are shared: they never change). */
+  clone(): Kernel {
+    const c = Object.create(Kernel.prototype) as Kernel;
+    Object.assign(c, { memoryPages: this.memoryPages, profile: this.profile, roots: this.roots, superpageOrder: this.superpageOrder, db: this.db.clone() });
+    return c;
+  }
+
   /** Creates an empty address space of `2^spaceOrder` pages. */
   createTask(task: TaskId, spaceOrder: number): void {
     this.db.addTask(task, spaceOrder);
@@ -245,6 +252,7 @@ export class Kernel {
     const exact = here.find((e) => e.vbase === to.base && e.order === to.order);
     if (kind === 'map' && exact && exact.frame === frame && (this.profile.sameFrame === 'frame' || exact.parent === n.id)) {
       effect.branches.push('map.rights-upgrade');
+      if (exact.parent !== n.id) effect.skipped.push({ task: r, virtual: to, cause: 'kept' });
       // The node keeps its parent, so its rights never pass the parent's.
       const cap = exact.parent === null ? RWX : (this.db.get(exact.parent)?.rights ?? RWX);
       const next = exact.rights | (granted & cap);

@@ -34,15 +34,35 @@ export const framesOf = (n: MapNode): Fpage => ({ base: n.frame, order: n.order 
  * Only the kernel mutates it.
  */
 export class MappingDatabase {
-  private readonly nodes = new Map<number, MapNode>();
-  private readonly kids = new Map<number, Set<number>>();
+  private nodes = new Map<number, MapNode>();
+  /** Children per node. After a clone both copies share the sets; a set is changed in place only once this copy owns it (copy on write). */
+  private kids = new Map<number, Set<number>>();
+  private ownedKids = new Set<number>();
   private readonly spaces = new Map<TaskId, AlignedIndex>();
-  private readonly frames: AlignedIndex;
+  private frames: AlignedIndex;
   private nextId = 1;
   private mutations = 0;
 
   constructor(readonly memoryOrder: number) {
     this.frames = new AlignedIndex(memoryOrder);
+  }
+
+  /** An independent copy: nodes are immutable values, so only the indexes are copied. Ids continue where this one's do. */
+  clone(): MappingDatabase {
+    const c = new MappingDatabase(this.memoryOrder);
+    c.nodes = new Map(this.nodes);
+    c.kids = new Map(this.kids);
+    this.ownedKids = new Set();
+    for (const [t, ix] of this.spaces) c.spaces.set(t, ix.clone());
+    c.frames = this.frames.clone();
+    c.nextId = this.nextId;
+    c.mutations = this.mutations;
+    return c;
+  }
+
+  /** The tasks, in the order they were created. */
+  tasks(): IterableIterator<TaskId> {
+    return this.spaces.keys();
   }
 
   /** Counts every mutation: equal versions mean an unchanged database. */
@@ -130,7 +150,7 @@ export class MappingDatabase {
     this.nodes.set(node.id, node);
     this.space(node.task).add(virtualOf(node), node.id);
     this.frames.add(framesOf(node), node.id);
-    if (node.parent !== null) this.childSet(node.parent).add(node.id);
+    if (node.parent !== null) this.addChild(node.parent, node.id);
     this.mutations++;
     return node;
   }
@@ -141,9 +161,10 @@ export class MappingDatabase {
     if (this.children(id).size > 0) throw new Error(`node ${id} still has children`);
     this.nodes.delete(id);
     this.kids.delete(id);
+    this.ownedKids.delete(id);
     this.space(node.task).remove(virtualOf(node), id);
     this.frames.remove(framesOf(node), id);
-    if (node.parent !== null) this.kids.get(node.parent)?.delete(id);
+    if (node.parent !== null) this.removeChild(node.parent, id);
     this.mutations++;
     return node;
   }
@@ -157,8 +178,8 @@ export class MappingDatabase {
       this.space(next.task).add(virtualOf(next), id);
     }
     if (next.parent !== old.parent) {
-      if (old.parent !== null) this.kids.get(old.parent)?.delete(id);
-      if (next.parent !== null) this.childSet(next.parent).add(id);
+      if (old.parent !== null) this.removeChild(old.parent, id);
+      if (next.parent !== null) this.addChild(next.parent, id);
     }
     this.nodes.set(id, next);
     this.mutations++;
@@ -177,10 +198,28 @@ export class MappingDatabase {
     return s;
   }
 
-  private childSet(id: number): Set<number> {
-    let s = this.kids.get(id);
-    if (!s) this.kids.set(id, (s = new Set()));
+  /** The children set of `parent`, owned by this copy (copied first if shared), created if absent. */
+  private ownKids(parent: number): Set<number> {
+    let s = this.kids.get(parent);
+    if (s && this.ownedKids.has(parent)) return s;
+    s = s ? new Set(s) : new Set();
+    this.kids.set(parent, s);
+    this.ownedKids.add(parent);
     return s;
+  }
+
+  private addChild(parent: number, id: number): void {
+    this.ownKids(parent).add(id);
+  }
+
+  private removeChild(parent: number, id: number): void {
+    if (!this.kids.get(parent)?.has(id)) return;
+    const s = this.ownKids(parent);
+    s.delete(id);
+    if (s.size === 0) {
+      this.kids.delete(parent);
+      this.ownedKids.delete(parent);
+    }
   }
 }
 

@@ -170,18 +170,29 @@ export const listedChoices = (partial: readonly PartialChoice[] = [], overmap: r
 export class ListedChoices implements KernelChoices {
   private p = 0;
   private o = 0;
+  /** The events met so far, in order: `p` a partial unmap, `o` a larger overmap. */
+  private events = '';
   constructor(
     private readonly partial: readonly PartialChoice[],
     private readonly overmap: readonly OvermapChoice[],
   ) {}
   partialUnmap(): PartialChoice {
+    this.events += 'p';
     return this.partial[this.p++] ?? PARTIAL_CHOICES[0]!;
   }
   largerOvermap(): OvermapChoice {
+    this.events += 'o';
     return this.overmap[this.o++] ?? OVERMAP_CHOICES[0]!;
   }
-  /** Partial-unmap and larger-overmap events met so far. */
-  get used(): { readonly partial: number; readonly overmap: number } {
-    return { partial: this.p, overmap: this.o };
+  /** Partial-unmap and larger-overmap events met so far, and their order. */
+  get used(): ChoicesUsed {
+    return { partial: this.p, overmap: this.o, events: this.events };
   }
+}
+
+/** The kernel choices one step consumed: how many of each kind, and in which order (`p` partial, `o` overmap). */
+export interface ChoicesUsed {
+  readonly partial: number;
+  readonly overmap: number;
+  readonly events: string;
 }

@@ -37,6 +37,21 @@ export class AllocationBook {
     this.liveIndex = new AlignedIndex(memoryOrder);
   }
 
+  /** An independent copy. */
+  clone(): AllocationBook {
+    const c = Object.create(AllocationBook.prototype) as AllocationBook;
+    const byHandle = this.byHandle.map((a) => ({ ...a, holders: new Set(a.holders) }));
+    Object.assign(c, {
+      memoryPages: this.memoryPages,
+      quota: this.quota,
+      byHandle,
+      liveByHandle: new Map([...this.liveByHandle.keys()].map((h) => [h, byHandle[h]!])),
+      usedBy: new Map(this.usedBy),
+      liveIndex: this.liveIndex.clone(),
+    });
+    return c;
+  }
+
   get(handle: number): Allocation | undefined {
     return this.byHandle[handle];
   }

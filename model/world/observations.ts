@@ -1,4 +1,4 @@
-import type { Fpage, KernelEffect, TaskId } from '../kernel/index.ts';
+import type { ChoicesUsed, Fpage, KernelEffect, TaskId } from '../kernel/index.ts';
 import type { Command } from './commands.ts';
 
 /** A proxy address-space region in use, for judging who filled a full proxy. */
@@ -46,6 +46,6 @@ export interface StepObservation {
   readonly refault: boolean;
   /** What the step asked the server to map (a request, or a touch asking again), else null. */
   readonly served: ServeRequest | null;
-  /** Kernel choices the step consumed, by kind: the events it raised under a choosing profile. */
-  readonly choicesUsed: { readonly partial: number; readonly overmap: number };
+  /** Kernel choices the step consumed: the events it raised under a choosing profile. */
+  readonly choicesUsed: ChoicesUsed;
 }

@@ -64,6 +64,8 @@ export class World implements WorldView {
   private readonly alive: boolean[];
   private readonly wanted: Wanted[][];
   private readonly clientNumbers = new Map<TaskId, number>();
+  /** Server tasks created for one client (`createTask(..., forClient)`), with their number among that client's tasks. */
+  private readonly owners = new Map<TaskId, { readonly client: number; readonly index: number }>();
   private readonly log = new StepLog();
   private steps = 0;
 
@@ -89,7 +91,138 @@ export class World implements WorldView {
     this.alive = Array.from({ length: config.clients }, () => true);
     this.wanted = Array.from({ length: config.clients }, () => []);
     this.allocations = new AllocationBook(config.memoryPages, memOrder, config.quota);
-    this.server = design.start(new WorldServerContext(config, this.kernel, this.log));
+    this.server = design.start(new WorldServerContext(config, this.kernel, this.log, this.owners));
+  }
+
+  /** True when the design's server can be copied and fingerprinted: what an exhaustive search needs. */
+  get branchable(): boolean {
+    return typeof this.server.fork === 'function' && typeof this.server.fingerprint === 'function';
+  }
+
+  /** An independent copy of this world, to branch a search from. Throws unless `branchable`. */
+  clone(): World {
+    if (!this.branchable) throw new Error(`design ${this.design.name}'s server cannot be forked`);
+    const c = Object.create(World.prototype) as World;
+    const kernel = this.kernel.clone();
+    const log = new StepLog();
+    const owners = new Map(this.owners);
+    Object.assign(c, {
+      config: this.config,
+      design: this.design,
+      profile: this.profile,
+      kernel,
+      allocations: this.allocations.clone(),
+      alive: [...this.alive],
+      wanted: this.wanted.map((w) => [...w]),
+      clientNumbers: this.clientNumbers,
+      owners,
+      log,
+      steps: this.steps,
+      accepted: null,
+      touched: [],
+      refault: false,
+      served: null,
+    });
+    Object.assign(c, { server: this.server.fork!(new WorldServerContext(this.config, kernel, log, owners)) });
+    return c;
+  }
+
+  /**
+   * The whole state as canonical text, with clients renamed by `perm` (client i is called
+   * `perm[i]`): the mapping database without node ids (each node named by task and address,
+   * its parent likewise), live allocations named by where they lie, holders, clients alive, what
+   * each client asked for, and the server's own bookkeeping. Two worlds with equal text behave
+   * alike from then on, up to the renaming. Pure; throws unless `branchable`.
+   */
+  fingerprint(perm: readonly number[] = IDENTITY[this.config.clients] ?? [...this.alive.keys()]): string {
+    const db = this.kernel.db;
+    const taskName = (t: TaskId): string => {
+      const c = this.clientNumbers.get(t);
+      if (c !== undefined) return `c${perm[c]}`;
+      const o = this.owners.get(t);
+      return o ? `@${perm[o.client]}.${o.index}` : t;
+    };
+    const nodes: string[] = [];
+    for (const n of db.all()) {
+      if (n.parent === null) continue; // sigma0's roots never change
+      const p = db.get(n.parent)!;
+      const parent = p.parent === null ? `r${p.vbase}` : `${taskName(p.task)}:${p.vbase}`;
+      nodes.push(`${taskName(n.task)}:${n.vbase}:${n.order}:${n.frame}:${n.rights}<${parent}`);
+    }
+    nodes.sort();
+    const handle = (h: number): string => this.handleName(h);
+    const canon = new PermutedCanon(this, perm);
+    const allocs: string[] = [];
+    for (const a of this.allocations.live()) allocs.push(`${handle(a.handle)}:c${perm[a.owner]}:${[...a.holders].map((h) => perm[h]).sort().join(',')}`);
+    allocs.sort();
+    const clients: string[] = new Array(this.config.clients);
+    for (let c = 0; c < this.config.clients; c++) {
+      const wanted = this.wanted[c]!.map((w) => `${w.vaddr}/${w.order}:${handle(w.handle)}+${w.offset}`).sort();
+      clients[perm[c]!] = `${this.alive[c] ? 'A' : 'D'}[${wanted.join(',')}]`;
+    }
+    return `${nodes.join(';')}|${allocs.join(';')}|${clients.join(';')}|${this.server.fingerprint!(canon)}`;
+  }
+
+  /**
+   * The same state as `fingerprint(perm)`, as a 64-bit hash written to `out[0]`, `out[1]`:
+   * each node, allocation and client is hashed from its numbers and the hashes are summed, so
+   * no text is built and nothing sorted (the sum does not depend on order). Equal fingerprints
+   * give equal hashes; different ones collide with a chance of about 2^-64. Pure.
+   */
+  fingerprintHash(perm: readonly number[], out: Uint32Array): void {
+    const db = this.kernel.db;
+    let a = 0;
+    let b = 0;
+    for (const n of db.all()) {
+      if (n.parent === null) continue;
+      const p = db.get(n.parent)!;
+      const pt = p.parent === null ? -1 : this.taskCode(p.task, perm);
+      const t = this.taskCode(n.task, perm);
+      a = (a + elementA(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
+      b = (b + elementB(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
+    }
+    for (const x of this.allocations.live()) {
+      let holders = 0;
+      for (const h of x.holders) holders |= 1 << perm[h]!;
+      a = (a + elementA(2, x.fpage.base, x.fpage.order, perm[x.owner]!, holders, 0, 0, 0)) | 0;
+      b = (b + elementB(2, x.fpage.base, x.fpage.order, perm[x.owner]!, holders, 0, 0, 0)) | 0;
+    }
+    for (let c = 0; c < this.config.clients; c++) {
+      const slot = perm[c]!;
+      a = (a + elementA(3, slot, this.alive[c] ? 1 : 0, 0, 0, 0, 0, 0)) | 0;
+      b = (b + elementB(3, slot, this.alive[c] ? 1 : 0, 0, 0, 0, 0, 0)) | 0;
+      for (const w of this.wanted[c]!) {
+        const h = this.allocations.get(w.handle)!.fpage;
+        a = (a + elementA(4, slot, w.vaddr, w.order, h.base, h.order, w.offset, 0)) | 0;
+        b = (b + elementB(4, slot, w.vaddr, w.order, h.base, h.order, w.offset, 0)) | 0;
+      }
+    }
+    const server = this.server.fingerprint!(new PermutedCanon(this, perm));
+    let sa = 0x2545f491;
+    let sb = 0x68e31da4;
+    for (let i = 0; i < server.length; i++) {
+      sa = Math.imul(sa ^ server.charCodeAt(i), 0x01000193);
+      sb = Math.imul(sb ^ server.charCodeAt(i), 0x5bd1e995) ^ (sb >>> 15);
+    }
+    out[0] = avalanche((a + avalanche(sa)) | 0);
+    out[1] = avalanche((b + avalanche(sb ^ server.length)) | 0);
+  }
+
+  /** A number for a task under the client renaming `perm`: clients and their own tasks by the renamed client, other tasks by name. */
+  private taskCode(t: TaskId, perm: readonly number[]): number {
+    const c = this.clientNumbers.get(t);
+    if (c !== undefined) return 1_000 + perm[c]!;
+    const o = this.owners.get(t);
+    if (o) return 2_000 + perm[o.client]! * 64 + o.index;
+    let code = TASK_CODES.get(t);
+    if (code === undefined) TASK_CODES.set(t, (code = 10_000 + TASK_CODES.size));
+    return code;
+  }
+
+  /** How `fingerprint` names a handle: live ones by where they lie, ended ones likewise but marked. */
+  handleName(h: number): string {
+    const a = this.allocations.get(h);
+    return a ? `${a.live ? 'h' : 'x'}${a.fpage.base}/${a.fpage.order}` : `?${h}`;
   }
 
   clientOf(task: TaskId): number | null {
@@ -354,14 +487,73 @@ class WorldServerContext implements ServerContext {
     readonly config: WorldConfig,
     private readonly k: Kernel,
     log: StepLog,
+    private readonly owners: Map<TaskId, { readonly client: number; readonly index: number }>,
   ) {
     this.kernel = new WorldServerKernel(k, log);
   }
   client(i: number): TaskId {
     return clientTask(i);
   }
-  createTask(name: string, spaceOrder: number): TaskId {
+  createTask(name: string, spaceOrder: number, forClient?: number): TaskId {
     this.k.createTask(name, spaceOrder);
+    if (forClient !== undefined) {
+      let index = 0;
+      for (const o of this.owners.values()) if (o.client === forClient) index++;
+      this.owners.set(name, { client: forClient, index });
+    }
     return name;
   }
 }
+
+/** Handles and clients as `World.fingerprint` names them under a renaming of clients. */
+class PermutedCanon {
+  constructor(
+    private readonly world: World,
+    private readonly perm: readonly number[],
+  ) {}
+  handle(h: number): string {
+    return this.world.handleName(h);
+  }
+  client(c: number): string {
+    return `c${this.perm[c] ?? c}`;
+  }
+}
+
+/** Codes of server tasks that serve no one client (a shared proxy), by name: stable within a process. */
+const TASK_CODES = new Map<TaskId, number>();
+
+const avalanche = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+};
+
+/** Two independent hashes of one element (a tag and up to seven numbers) for the order-free sums of `fingerprintHash`. */
+function elementA(tag: number, v1: number, v2: number, v3: number, v4: number, v5: number, v6: number, v7: number): number {
+  let h = Math.imul(0x9e3779b1, tag + 1);
+  h = Math.imul(h ^ v1, 0x01000193);
+  h = Math.imul(h ^ v2, 0x01000193);
+  h = Math.imul(h ^ v3, 0x01000193);
+  h = Math.imul(h ^ v4, 0x01000193);
+  h = Math.imul(h ^ v5, 0x01000193);
+  h = Math.imul(h ^ v6, 0x01000193);
+  h = Math.imul(h ^ v7, 0x01000193);
+  return avalanche(h);
+}
+function elementB(tag: number, v1: number, v2: number, v3: number, v4: number, v5: number, v6: number, v7: number): number {
+  let h = Math.imul(0x85ebca77, tag + 7);
+  h = Math.imul(h ^ v1, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v2, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v3, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v4, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v5, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v6, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ v7, 0x5bd1e995) ^ (h >>> 13);
+  return avalanche(h);
+}
+
+/** The identity renaming of clients, per client count. */
+const IDENTITY: ReadonlyArray<readonly number[]> = Array.from({ length: 65 }, (_, n) => Array.from({ length: n }, (_, i) => i));

@@ -9,7 +9,7 @@ export const servedMeansMapped: Invariant = {
   name: 'service.served-means-mapped',
   property: 'service',
   statement: 'after a request or touch the server reports as served, every requested page is mapped in the client to that allocation\'s frames with the rights asked for',
-  premise: 'the server reported a request or touch as served (pages the kernel kept under a larger or other mapping the client already held are exempt)',
+  premise: 'the server reported a request or touch as served (exempt: pages where the kernel kept a mapping the client already held, larger, of another frame, or of the same frame derived from elsewhere)',
   minNonVacuousShare: 0.3,
   check(obs, after) {
     const req = obs.served;
@@ -18,7 +18,7 @@ export const servedMeansMapped: Invariant = {
     let judged = 0;
     for (let i = 0; i < 2 ** req.order; i++) {
       const page = { base: req.vaddr + i, order: 0 };
-      // The client asked for pages on top of a mapping of its own that the kernel keeps: the client's doing.
+      // The client asked for pages on top of a mapping of its own that the kernel keeps: what becomes of it is the client's doing.
       if (obs.effects.some((e) => e.skipped.some((s) => s.task === task && contains(s.virtual, page)))) continue;
       judged++;
       const n = after.kernel.db.inSpace(task, page)[0];
