@@ -262,7 +262,7 @@ export function trimChoices(c: Command, used: { readonly partial: number; readon
  * ranges inside one node, exactly a node, over several nodes or partly empty, the whole space.
  */
 export function argumentClasses(c: Command, world: World, history: AddressHistory): string[] {
-  const band = (o: number) => (o === 0 ? 'order 0' : o <= 2 ? 'order 1-2' : o < world.config.clientSpaceOrder ? 'order 3+' : 'whole space');
+  const band = (o: number) => (o >= world.config.clientSpaceOrder ? 'whole space' : o === 0 ? 'order 0' : o <= 2 ? 'order 1-2' : 'order 3+');
   const address = (client: number, vaddr: number) => (history.has(client, vaddr) ? 'address reused' : 'address fresh');
   const target = (client: number, f: Fpage) => (world.kernel.db.spaceFree(clientTask(client), f) ? 'target empty' : 'target mapped');
   const shape = (client: number, f: Fpage): string => {

@@ -6,7 +6,7 @@ import { searchCell } from './search.ts';
 
 describe('the search', () => {
   test('finds, by itself, a safety violation of direct-exact on x2 and shrinks it to a few steps', () => {
-    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 300, maxCommands: 60, seed: 7 });
+    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 300, maxCommands: 60, seed: 7, certifyTransitions: 0 });
     const safety = r.findings.find((f) => f.violation.invariant.startsWith('safety.'));
     expect(safety).toBeDefined();
     expect(safety!.provenance).toMatchObject({ search: 'random' });
@@ -14,14 +14,14 @@ describe('the search', () => {
   });
 
   test('finds nothing against per-task-proxy, and says how often each invariant was really checked', () => {
-    const r = searchCell(designNamed('per-task-proxy')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 150, maxCommands: 60, seed: 7 });
+    const r = searchCell(designNamed('per-task-proxy')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 150, maxCommands: 60, seed: 7, certifyTransitions: 0 });
     expect(r.findings).toEqual([]);
     expect(r.stats.runs).toBe(150);
     expect(r.stats.invariants['safety.no-extant-after-dealloc']!.holds).toBeGreaterThan(0);
   });
 
   test('gives identical findings for the same seed', () => {
-    const opts = { designs: ['direct-exact', 'shared-proxy'], profiles: ['x2' as const], runs: 150, seed: 3 };
+    const opts = { designs: ['direct-exact', 'shared-proxy'], profiles: ['x2' as const], runs: 150, seed: 3, certifyTransitions: 20_000 };
     const strip = (r: ReturnType<typeof check>) => r.cells.map((c) => ({ findings: c.findings, stats: c.stats }));
     expect(strip(check(opts))).toEqual(strip(check(opts)));
   });
@@ -38,7 +38,7 @@ describe('the search', () => {
   });
 
   test('every drawn intent is counted once (unfit, refused, applied or exhausted), and few name nothing', () => {
-    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 120, maxCommands: 40, seed: 4 });
+    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 120, maxCommands: 40, seed: 4, certifyTransitions: 0 });
     let ran = 0;
     let generated = 0;
     let unfit = 0;
@@ -54,7 +54,7 @@ describe('the search', () => {
   });
 
   test('the reach table shows every command kind drawn and applied, sends and unmaps of every shape, and requests of every kind of offset and address', () => {
-    const r = check({ designs: ['per-task-proxy'], profiles: ['x2'], runs: 150, seed: 5 }).cells[0]!.stats;
+    const r = check({ designs: ['per-task-proxy'], profiles: ['x2'], runs: 300, seed: 5, certifyTransitions: 0 }).cells[0]!.stats;
     for (const [kind, classes] of Object.entries(r.reach)) expect(Object.values(classes).some((n) => n.applied > 0), kind).toBe(true);
     const applied = (kind: keyof typeof r.reach, cls: string) => r.reach[kind][cls]?.applied ?? 0;
     for (const cls of ['inside one node', 'exactly one node', 'several nodes', 'partly empty', 'whole space']) {
@@ -65,7 +65,7 @@ describe('the search', () => {
   });
 
   test('--paranoid (whole-database structure and safety checks) reaches the same verdicts and counts as the incremental checks', () => {
-    const opts = { designs: ['direct-exact', 'shared-proxy', 'kernel-extension'], profiles: ['x2', 'pistachio', 'inner'] as const, runs: 60, seed: 11 };
+    const opts = { designs: ['direct-exact', 'shared-proxy', 'kernel-extension'], profiles: ['x2', 'pistachio', 'inner'] as const, runs: 60, seed: 11, certifyTransitions: 0 };
     const quick = check(opts);
     const full = check({ ...opts, paranoid: true });
     expect(quick.cells.flatMap((c) => c.findings).length + quick.cells[0]!.stats.steps).toBeGreaterThan(0);

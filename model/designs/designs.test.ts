@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { clientTask, DEFAULT_CONFIG, DESIGNS, designNamed, World, type Command, type ProfileName } from '../index.ts';
+import { clientTask, DESIGNS, designNamed, World, type Command, type ProfileName, type WorldConfig } from '../index.ts';
+
+/** A world with room for the mail's shapes side by side: 64-page client spaces, blocks of 8, a proxy space of 16. */
+const ROOMY: WorldConfig = { memoryPages: 256, clients: 3, quota: 32, clientSpaceOrder: 6, proxySpaceOrder: 4, maxOrder: 3, superpageOrder: 4 };
 
 const mapped = (w: World, client: number, vaddr: number) => w.kernel.db.inSpace(clientTask(client), { base: vaddr, order: 0 }).length > 0;
-const world = (design: string, profile: ProfileName = 'split') => new World(DEFAULT_CONFIG, designNamed(design)!, profile);
+const world = (design: string, profile: ProfileName = 'split') => new World(ROOMY, designNamed(design)!, profile);
 const run = (w: World, cs: Command[]) => cs.map((c) => w.step(c));
 
 /** The mail's shared-library case: c0 owns a block, c1 shares it, both map it, c1 releases. */
@@ -56,7 +59,7 @@ describe("the mail's request shapes", () => {
   test('shared-proxy reuses a slot for the aligned 4 KiB request but needs a new one for the misaligned request', () => {
     const w = world('shared-proxy');
     run(w, shapes);
-    expect(w.kernel.db.inSpace('proxy', { base: 0, order: DEFAULT_CONFIG.proxySpaceOrder }).reduce((s, n) => s + 2 ** n.order, 0)).toBe(8);
+    expect(w.kernel.db.inSpace('proxy', { base: 0, order: ROOMY.proxySpaceOrder }).reduce((s, n) => s + 2 ** n.order, 0)).toBe(8);
   });
 
   test('proxy-once holds each frame once', () => {

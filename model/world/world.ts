@@ -208,6 +208,31 @@ export class World implements WorldView {
     out[1] = avalanche((b + avalanche(sb ^ server.length)) | 0);
   }
 
+  /**
+   * A hash of what client `c` alone has, the same whatever the clients are called: alive or not,
+   * what it asked for, its nodes and those of tasks kept for it, the allocations it owns and holds.
+   * Clients of different signatures are never renamings of each other, so a canonical renaming
+   * need only try the orders of clients whose signatures tie. Pure.
+   */
+  clientSignature(c: number): number {
+    let h = this.alive[c] ? 1 : 2;
+    for (const w of this.wanted[c]!) {
+      const f = this.allocations.get(w.handle)!.fpage;
+      h = (h + elementA(5, w.vaddr, w.order, f.base, f.order, w.offset, 0, 0)) | 0;
+    }
+    const db = this.kernel.db;
+    for (const t of db.tasks()) {
+      const mine = this.clientNumbers.get(t) === c ? 1 : this.owners.get(t)?.client === c ? 2 + this.owners.get(t)!.index : 0;
+      if (mine === 0) continue;
+      for (const n of db.inSpace(t, { base: 0, order: db.spaceOrder(t)! })) h = (h + elementA(6, mine, n.vbase, n.order, n.frame, n.rights, 0, 0)) | 0;
+    }
+    for (const a of this.allocations.live()) {
+      if (a.owner === c) h = (h + elementA(7, a.fpage.base, a.fpage.order, a.holders.size, 0, 0, 0, 0)) | 0;
+      if (a.holders.has(c)) h = (h + elementA(8, a.fpage.base, a.fpage.order, 0, 0, 0, 0, 0)) | 0;
+    }
+    return h >>> 0;
+  }
+
   /** A number for a task under the client renaming `perm`: clients and their own tasks by the renamed client, other tasks by name. */
   private taskCode(t: TaskId, perm: readonly number[]): number {
     const c = this.clientNumbers.get(t);

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_CONFIG, DESIGNS, designNamed, virtualOf, World, type Command, type Design, type ProfileName } from '../../model/index.ts';
+import { DESIGNS, designNamed, virtualOf, World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
+
+/** Room for the scenarios side by side: 64-page client spaces, blocks of 8, a proxy space of 16. */
+const ROOMY: WorldConfig = { memoryPages: 256, clients: 3, quota: 32, clientSpaceOrder: 6, proxySpaceOrder: 4, maxOrder: 3, superpageOrder: 4 };
 import type { Invariant } from '../invariant.ts';
 import { noCrossTaskFlush } from './noCrossTaskFlush.ts';
 import { noExhaustion } from './noExhaustion.ts';
@@ -37,7 +40,7 @@ const scorchedEarth: Design = {
 };
 
 function verdicts(design: Design, inv: Invariant, commands: Command[], profile: ProfileName = 'split'): string[] {
-  const w = new World(DEFAULT_CONFIG, design, profile);
+  const w = new World(ROOMY, design, profile);
   return commands.map((c) => inv.check(w.step(c), w).kind);
 }
 
@@ -102,7 +105,7 @@ describe('each invariant reports a violation on a world built to break it, and i
       { kind: 'request', client: 0, handle: 0, offset: 0, order: 3, vaddr: 0 },
       { kind: 'request', client: 0, handle: 0, offset: 1, order: 0, vaddr: 1, kernel: { overmap: ['skip'] } },
     ];
-    const w = new World(DEFAULT_CONFIG, designNamed('direct-exact')!, 'x2');
+    const w = new World(ROOMY, designNamed('direct-exact')!, 'x2');
     const out = overLarger.map((c) => servedMeansMapped.check(w.step(c), w));
     expect(out.map((v) => v.kind)).toEqual(['vacuous', 'holds', 'vacuous']);
     expect(out[2]).toEqual({ kind: 'vacuous', exempt: true });
@@ -111,7 +114,7 @@ describe('each invariant reports a violation on a world built to break it, and i
   test('safety: a client mapping a free frame is caught when the mapping is made, not only at a dealloc', () => {
     const request: Command[] = [{ kind: 'alloc', client: 0, order: 1 }, { kind: 'request', client: 0, handle: 0, offset: 0, order: 1, vaddr: 0 }];
     expect(verdicts(mapsWrong('test-past-the-end', 2, 0), noExtantAfterDealloc, request)).toEqual(['vacuous', 'violated']);
-    const w = new World(DEFAULT_CONFIG, mapsWrong('test-past-the-end', 2, 0), 'split');
+    const w = new World(ROOMY, mapsWrong('test-past-the-end', 2, 0), 'split');
     const v = request.map((c) => noExtantAfterDealloc.check(w.step(c), w)).at(-1)!;
     expect(v).toMatchObject({ message: expect.stringMatching(/2 of those 2 frames belong to no live allocation/) });
   });
@@ -122,14 +125,14 @@ describe('each invariant reports a violation on a world built to break it, and i
       { kind: 'alloc', client: 0, order: 0 },
       { kind: 'request', client: 0, handle: 0, offset: 0, order: 0, vaddr: 0 },
     ];
-    const w = new World(DEFAULT_CONFIG, mapsWrong('test-doubled', 0, 1), 'split');
+    const w = new World(ROOMY, mapsWrong('test-doubled', 0, 1), 'split');
     const out = twoBlocks.map((c) => noForeignFrames.check(w.step(c), w));
     expect(out.map((v) => v.kind)).toEqual(['vacuous', 'vacuous', 'violated']);
     expect(out[2]).toMatchObject({ message: expect.stringMatching(/straddling handles 0 and 1/) });
   });
 
   test('structure.mapping-database reports a corrupted database by rule name', () => {
-    const w = new World(DEFAULT_CONFIG, designNamed('direct-exact')!, 'split');
+    const w = new World(ROOMY, designNamed('direct-exact')!, 'split');
     const obs = w.step(own[0]!);
     const req = w.step(own[1]!);
     expect(mappingDatabase.check(req, w).kind).toBe('holds');

@@ -1,18 +1,21 @@
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
-import { judge, type Violation } from '../trace.ts';
-import { acceptedCommands, COMMAND_WORDS, decodeCommand, encodeCommand, forEachTransition } from './commands.ts';
+import type { Violation } from '../trace.ts';
+import { COMMAND_WORDS, decodeCommand } from './commands.ts';
+import { commandAt, expand, NotVerifiableError, SearchSpace, type Expansion } from './expand.ts';
 import { FingerprintSet } from './visited.ts';
+
+export { MAX_SYMMETRIC_CLIENTS, NotVerifiableError, permutations, SearchSpace } from './expand.ts';
 
 /** What an exhaustive search may do and when it stops. */
 export interface ExhaustiveOptions {
   /** Longest command sequence to explore: every path of up to `depth` commands is judged. */
   readonly depth: number;
-  /** Count states equal up to a renaming of clients once (only for designs declared `symmetric`). */
+  /** Count states equal up to a renaming of clients once (only for designs declared `symmetric`; default on). */
   readonly symmetry?: boolean;
   /** Stop as soon as this invariant is violated (the search for a shorter counterexample). */
   readonly target?: string;
-  /** Stop when the search has judged this many transitions: a budget that does not depend on speed. */
+  /** Stop once the search has judged this many transitions (checked after each state): a budget that does not depend on speed. */
   readonly maxTransitions?: number;
   /** Polled between states; true stops the search (time limit, interrupt). */
   readonly shouldStop?: () => boolean;
@@ -64,52 +67,32 @@ export interface ExhaustiveResult {
   readonly bytes: { readonly visited: number; readonly store: number };
 }
 
-/** Thrown when a design cannot be searched exhaustively, with the reason a user can act on. */
-export class NotVerifiableError extends Error {
-  readonly code = 'ENOTVERIFIABLE';
-}
-
-const describePath = (path: readonly Command[], last: Command): string => [...path, last].map((c) => c.kind).join(', ');
-
-/** Every renaming of `n` clients (n! of them), the identity first. */
-export function permutations(n: number): number[][] {
-  if (n === 0) return [[]];
-  const out: number[][] = [];
-  for (const p of permutations(n - 1)) for (let i = n - 1; i >= 0; i--) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
-  return out.sort((a, b) => (a.join() < b.join() ? -1 : 1));
-}
-
-/** Symmetry over more clients than this would cost more per state (n! fingerprints) than it saves. */
-export const MAX_SYMMETRIC_CLIENTS = 4;
-
 /**
  * The states reached so far, one row each: its parent's row and the command from there, packed
  * in typed arrays (32 bytes a state). Row 0 is the initial state.
  */
-class StateStore {
+export class StateStore {
   private parents = new Int32Array(1 << 12);
   private commands = new Int32Array((1 << 12) * COMMAND_WORDS);
   size = 1;
 
-  add(parent: number, c: Command): number {
+  add(parent: number, words: Int32Array, at: number): number {
     if (this.size === this.parents.length) {
       const p = new Int32Array(this.parents.length * 2);
       p.set(this.parents);
       this.parents = p;
-      const c2 = new Int32Array(this.commands.length * 2);
-      c2.set(this.commands);
-      this.commands = c2;
+      const c = new Int32Array(this.commands.length * 2);
+      c.set(this.commands);
+      this.commands = c;
     }
     this.parents[this.size] = parent;
-    encodeCommand(c, this.commands, this.size * COMMAND_WORDS);
+    this.commands.set(words.subarray(at, at + COMMAND_WORDS), this.size * COMMAND_WORDS);
     return this.size++;
   }
 
   /** The commands from the initial state to `row`. */
   path(row: number): Command[] {
-    const out: Command[] = [];
-    for (let r = row; r !== 0; r = this.parents[r]!) out.push(decodeCommand(this.commands, r * COMMAND_WORDS));
-    return out.reverse();
+    return this.rows(row).map((r) => this.command(r));
   }
 
   /** The rows from the initial state's child to `row`. */
@@ -123,6 +106,16 @@ class StateStore {
     return decodeCommand(this.commands, row * COMMAND_WORDS);
   }
 
+  /** `row`'s path as words for a worker: its length, then per step the row and its command. */
+  encodePath(row: number, out: number[]): void {
+    const rows = this.rows(row);
+    out.push(rows.length);
+    for (const r of rows) {
+      out.push(r);
+      for (let i = 0; i < COMMAND_WORDS; i++) out.push(this.commands[r * COMMAND_WORDS + i]!);
+    }
+  }
+
   get bytes(): number {
     return this.parents.byteLength + this.commands.byteLength;
   }
@@ -133,25 +126,166 @@ class StateStore {
  * path rebuilt: states are expanded in the order they were found, so neighbours share most of
  * their path and each costs about one step.
  */
-class PathCache {
+export class PathCache {
   private stack: Array<{ row: number; world: World }> = [];
-  constructor(
-    private readonly root: World,
-    private readonly store: StateStore,
-  ) {}
+  constructor(private readonly root: World) {}
 
-  world(row: number): World {
-    const rows = this.store.rows(row);
+  /** The world at the end of `steps`: rows and their commands, from the initial state. */
+  world(steps: ReadonlyArray<{ readonly row: number; readonly command: () => Command }>): World {
     let k = 0;
-    while (k < this.stack.length && k < rows.length && this.stack[k]!.row === rows[k]) k++;
+    while (k < this.stack.length && k < steps.length && this.stack[k]!.row === steps[k]!.row) k++;
     this.stack.length = k;
     let w = k === 0 ? this.root : this.stack[k - 1]!.world;
-    for (let j = k; j < rows.length; j++) {
+    for (let j = k; j < steps.length; j++) {
       w = w.clone();
-      w.step(this.store.command(rows[j]!));
-      this.stack.push({ row: rows[j]!, world: w });
+      w.step(steps[j]!.command());
+      this.stack.push({ row: steps[j]!.row, world: w });
     }
     return w;
+  }
+}
+
+/**
+ * Breadth-first search bookkeeping: the visited fingerprints, the stored states, the layer in
+ * hand, the first violation of each invariant, and the audit of fingerprints. Expansions come in
+ * from this thread or from workers; merged in row order, they give the same result either way.
+ */
+export class BreadthFirst {
+  readonly visited = new FingerprintSet();
+  readonly store = new StateStore();
+  private readonly cache: PathCache;
+  private readonly auditCache: PathCache;
+  private readonly violations = new Map<string, ExhaustiveViolation>();
+  /** The first states found, by fingerprint: a later state with the same fingerprint is compared with them. */
+  private readonly probes = new Map<string, number>();
+  readonly statesPerDepth = [1];
+  transitions = 0;
+  depthDone = 0;
+  stoppedBy: StopReason | null = null;
+  layer = { from: 0, to: 1 };
+  private nextFrom = 1;
+  private audits = 0;
+  private readonly auditsPerDepth: number;
+
+  constructor(
+    readonly space: SearchSpace,
+    readonly opts: ExhaustiveOptions,
+  ) {
+    this.cache = new PathCache(space.root);
+    this.auditCache = new PathCache(space.root);
+    this.auditsPerDepth = opts.audits ?? 16;
+    const h = new Uint32Array(2);
+    space.fingerprint(space.root, h, 0);
+    this.visited.add(h[0]!, h[1]!);
+    this.probes.set(`${h[0]}:${h[1]}`, 0);
+  }
+
+  /** True while the layer in hand is to be expanded. */
+  get going(): boolean {
+    return this.stoppedBy === null && this.depthDone < this.opts.depth;
+  }
+
+  /** Whether the states this layer reaches are hashed and stored. */
+  get keep(): boolean {
+    return this.depthDone < this.opts.depth - 1 || this.opts.countLastDepth !== false;
+  }
+
+  /** Per invariant of the search, whether its first violation is still to be found (messages are kept only for those). */
+  get open(): boolean[] {
+    return this.space.invariants.map((i) => !this.violations.has(i.name));
+  }
+
+  /** The world of a stored state. */
+  world(row: number): World {
+    return this.worldVia(this.cache, row);
+  }
+
+  private worldVia(cache: PathCache, row: number): World {
+    return row === 0 ? this.space.root : cache.world(this.store.rows(row).map((r) => ({ row: r, command: () => this.store.command(r) })));
+  }
+
+  /** Which transitions of the initial state this search takes (all, or its shard's). */
+  private takes(row: number, i: number): boolean {
+    const s = this.opts.shard;
+    return row !== 0 || !s || i % s.count === s.index - 1;
+  }
+
+  /** Takes in what the transitions of `row` led to; stops at the target or past the budget. */
+  merge(row: number, e: Expansion): void {
+    if (this.stoppedBy) return;
+    for (let i = 0; i < e.count; i++) {
+      if (!this.takes(row, i)) continue;
+      this.transitions++;
+      const bad = e.violated[i]!;
+      if (bad >= 0) {
+        const name = this.space.invariants[bad]!.name;
+        if (!this.violations.has(name)) {
+          this.violations.set(name, { violation: { invariant: name, step: this.depthDone, message: e.messages[i]! }, commands: [...this.store.path(row), commandAt(e, i)] });
+        }
+        continue;
+      }
+      if (!this.keep) continue;
+      const h1 = e.hashes[2 * i]!;
+      const h2 = e.hashes[2 * i + 1]!;
+      if (this.visited.add(h1, h2)) {
+        const added = this.store.add(row, e.commands, i * COMMAND_WORDS);
+        if (this.probes.size < 256) this.probes.set(`${h1}:${h2}`, added);
+        continue;
+      }
+      const probe = this.audits < this.auditsPerDepth ? this.probes.get(`${h1}:${h2}`) : undefined;
+      if (probe !== undefined) this.audit(probe, row, commandAt(e, i));
+    }
+    if (this.opts.target && this.violations.has(this.opts.target)) this.stoppedBy = 'target found';
+    else if (this.opts.maxTransitions !== undefined && this.transitions >= this.opts.maxTransitions) this.stoppedBy = 'budget';
+  }
+
+  /** Compares what two states with one fingerprint do next: the stored `probe`, and `row` then `command`. */
+  private audit(probe: number, row: number, command: Command): void {
+    this.audits++;
+    const stored = this.worldVia(this.auditCache, probe).clone();
+    const reached = this.worldVia(this.auditCache, row).clone();
+    reached.step(command);
+    const behaviour = (w: World) => {
+      const e = expand(this.space, w, true);
+      const out: string[] = [];
+      for (let i = 0; i < e.count; i++) out.push(e.violated[i]! >= 0 ? `!${e.violated[i]}` : `${e.hashes[2 * i]}:${e.hashes[2 * i + 1]}`);
+      return out.sort().join(' ');
+    };
+    if (behaviour(stored) !== behaviour(reached)) {
+      throw new NotVerifiableError(
+        `design ${this.space.design.name} cannot be verified: two states with the same fingerprint behave differently (reached by ${[...this.store.path(row), command].map((c) => c.kind).join(', ')}); its server's fingerprint() leaves out state that serve, revoke or free act on`,
+      );
+    }
+  }
+
+  /** Closes the layer in hand: its states are all expanded. */
+  finishLayer(): void {
+    if (this.stoppedBy) return;
+    this.depthDone++;
+    this.statesPerDepth.push(this.store.size - this.nextFrom);
+    this.layer = { from: this.nextFrom, to: this.store.size };
+    this.nextFrom = this.store.size;
+    this.audits = 0;
+    this.opts.onDepth?.({ depth: this.depthDone, states: this.visited.size, transitions: this.transitions });
+    // Every invariant is violated: nothing is left to look for deeper.
+    if (this.violations.size === this.space.invariants.length) this.halted = true;
+  }
+
+  /** True once every invariant is violated. */
+  halted = false;
+
+  result(): ExhaustiveResult {
+    return {
+      depthDone: this.depthDone,
+      depth: this.opts.depth,
+      states: this.visited.size,
+      statesPerDepth: this.statesPerDepth,
+      transitions: this.transitions,
+      violations: [...this.violations.values()],
+      stoppedBy: this.stoppedBy,
+      symmetry: this.space.symmetric,
+      bytes: { visited: this.visited.bytes, store: this.store.bytes },
+    };
   }
 }
 
@@ -160,116 +294,19 @@ class PathCache {
  * deduplicated by a 64-bit hash of their canonical fingerprint (with clients renamed to the
  * least fingerprint when the design is symmetric), a transition that violates an invariant ends
  * its path, and the first violation of each invariant is the shortest there is. Deterministic:
- * the same options give the same result, in any process.
+ * the same options give the same result, in any process and with any number of workers.
  */
 export function exhaustiveSearch(design: Design, profile: ProfileName, config: WorldConfig, invariants: readonly Invariant[], opts: ExhaustiveOptions): ExhaustiveResult {
-  const root = new World(config, design, profile);
-  if (!root.branchable) {
-    throw new NotVerifiableError(
-      `design ${design.name} cannot be searched exhaustively: its server must implement fork(ctx) and fingerprint(canon) (see the README; a server with no bookkeeping can use stateless())`,
-    );
-  }
-  const symmetric = (opts.symmetry ?? true) && design.symmetric === true && config.clients <= MAX_SYMMETRIC_CLIENTS;
-  const perms = symmetric ? permutations(config.clients) : [Array.from({ length: config.clients }, (_, i) => i)];
-  // The least hash over every renaming of clients: renamed states have the same set of hashes, so the same least one.
-  const h = new Uint32Array(2);
-  const fingerprint = (w: World): [number, number] => {
-    w.fingerprintHash(perms[0]!, h);
-    let b1 = h[0]!;
-    let b2 = h[1]!;
-    for (let i = 1; i < perms.length; i++) {
-      w.fingerprintHash(perms[i]!, h);
-      if (h[0]! < b1 || (h[0] === b1 && h[1]! < b2)) [b1, b2] = [h[0]!, h[1]!];
-    }
-    return [b1, b2];
-  };
-  const choosing = root.kernel.profile.partial.unmap === 'choose' || root.kernel.profile.partial.flush === 'choose' || root.kernel.profile.largerOvermap === 'choose';
-  const visited = new FingerprintSet();
-  const store = new StateStore();
-  const cache = new PathCache(root, store);
-  const [r1, r2] = fingerprint(root);
-  visited.add(r1, r2);
-  const statesPerDepth = [1];
-  const violations = new Map<string, ExhaustiveViolation>();
-  let transitions = 0;
-  let depthDone = 0;
-  let stoppedBy: StopReason | null = null;
-  let layer = { from: 0, to: 1 };
-  const auditsPerDepth = opts.audits ?? 16;
-  /** The successors of `w`, each as what it violates or the state it reaches: equal for states that behave alike. */
-  const behaviour = (w: World): string => {
-    const out: string[] = [];
-    for (const c of acceptedCommands(w)) {
-      forEachTransition(w, c, choosing, (_ran, next, obs) => {
-        const bad = judge(invariants, obs, next).find((v) => v.kind === 'violated');
-        out.push(bad ? `!${bad.invariant}` : fingerprint(next).join(':'));
-      });
-    }
-    return out.sort().join(' ');
-  };
-  // The worlds of the first states found, kept to compare with later states of the same fingerprint (shallow states are the ones most often reached again).
-  const probes = new Map<string, World>([[fingerprint(root).join(':'), root]]);
-  for (let d = 0; d < opts.depth && stoppedBy === null; d++) {
-    const nextFrom = store.size;
-    const keep = d < opts.depth - 1 || opts.countLastDepth !== false;
-    let audits = 0;
-    for (let row = layer.from; row < layer.to && stoppedBy === null; row++) {
+  const bfs = new BreadthFirst(new SearchSpace(design, profile, config, invariants, opts.symmetry ?? true), opts);
+  while (bfs.going && !bfs.halted) {
+    for (let row = bfs.layer.from; row < bfs.layer.to && !bfs.stoppedBy; row++) {
       if (opts.shouldStop?.()) {
-        stoppedBy = 'stopped';
+        bfs.stoppedBy = 'stopped';
         break;
       }
-      const world = row === 0 ? root : cache.world(row);
-      const commands = acceptedCommands(world);
-      for (let i = 0; i < commands.length; i++) {
-        if (row === 0 && opts.shard && i % opts.shard.count !== opts.shard.index - 1) continue;
-        forEachTransition(world, commands[i]!, choosing, (ran, next, obs) => {
-          transitions++;
-          const bad = judge(invariants, obs, next).find((v) => v.kind === 'violated');
-          if (bad) {
-            if (!violations.has(bad.invariant)) {
-              violations.set(bad.invariant, { violation: { invariant: bad.invariant, step: d, message: bad.message! }, commands: [...store.path(row), ran] });
-            }
-            return;
-          }
-          if (!keep) return;
-          const [h1, h2] = fingerprint(next);
-          if (visited.add(h1, h2)) {
-            store.add(row, ran);
-            if (probes.size < 256) probes.set(`${h1}:${h2}`, next);
-            return;
-          }
-          const probe = audits < auditsPerDepth ? probes.get(`${h1}:${h2}`) : undefined;
-          if (probe && probe !== next) {
-            audits++;
-            if (behaviour(probe) !== behaviour(next)) {
-              throw new NotVerifiableError(
-                `design ${design.name} cannot be verified: two states with the same fingerprint behave differently (reached by ${describePath(store.path(row), ran)}); its server's fingerprint() leaves out state that serve, revoke or free act on`,
-              );
-            }
-          }
-        });
-        if (opts.target && violations.has(opts.target)) stoppedBy = 'target found';
-        else if (opts.maxTransitions !== undefined && transitions >= opts.maxTransitions) stoppedBy = 'budget';
-        if (stoppedBy) break;
-      }
+      bfs.merge(row, expand(bfs.space, bfs.world(row), bfs.keep, bfs.open));
     }
-    if (stoppedBy === null) {
-      depthDone = d + 1;
-      statesPerDepth.push(store.size - nextFrom);
-      layer = { from: nextFrom, to: store.size };
-      opts.onDepth?.({ depth: depthDone, states: visited.size, transitions });
-      if (violations.size === invariants.length) break;
-    }
+    bfs.finishLayer();
   }
-  return {
-    depthDone,
-    depth: opts.depth,
-    states: visited.size,
-    statesPerDepth,
-    transitions,
-    violations: [...violations.values()],
-    stoppedBy,
-    symmetry: symmetric,
-    bytes: { visited: visited.bytes, store: store.bytes },
-  };
+  return bfs.result();
 }

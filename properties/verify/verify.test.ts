@@ -144,15 +144,20 @@ describe('the exhaustive search', () => {
     expect(r.violations).toEqual([]);
   });
 
-  test.each<[string, ProfileName, boolean]>([
-    ['direct-exact', 'x2', false],
-    ['shared-proxy', 'split', false],
-    ['per-task-proxy', 'pistachio', true],
-    ['direct-containing', 'fiasco', true],
-  ])('counts %s on %s per depth as a search that replays every path from scratch does (symmetry %s)', (name, profile, symmetric) => {
+  const THREE: WorldConfig = { ...TINY, clients: 3, memoryPages: 16 };
+  test.each<[string, ProfileName, boolean, string]>([
+    ['direct-exact', 'x2', false, 'two clients'],
+    ['shared-proxy', 'split', false, 'two clients'],
+    ['per-task-proxy', 'pistachio', true, 'two clients'],
+    ['direct-containing', 'fiasco', true, 'two clients'],
+    ['shared-proxy', 'x2', true, 'three clients'],
+    ['per-task-proxy', 'overlapping', true, 'three clients'],
+  ])('counts %s on %s per depth as a search that replays every path from scratch does (symmetry %s, %s)', (name, profile, symmetric, clients) => {
+    const config = clients === 'two clients' ? TINY : THREE;
     const design = designNamed(name)!;
-    const r = exhaustiveSearch(design, profile, TINY, INVARIANTS, { depth: 3, symmetry: symmetric });
-    expect(r.statesPerDepth).toEqual(bruteForce(design, profile, TINY, 3, symmetric));
+    const depth = config.clients === 3 ? 2 : 3;
+    const r = exhaustiveSearch(design, profile, config, INVARIANTS, { depth, symmetry: symmetric });
+    expect(r.statesPerDepth).toEqual(bruteForce(design, profile, config, depth, symmetric));
   });
 
   test.each(DESIGNS.flatMap((d) => (['x2', 'split', 'pistachio', 'extended'] as const).filter((p) => d.supports(p)).map((p) => [d.name, p] as const)))(

@@ -1,0 +1,130 @@
+import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
+import type { Invariant } from '../invariant.ts';
+import { judge } from '../trace.ts';
+import { acceptedCommands, COMMAND_WORDS, decodeCommand, encodeCommand, forEachTransition } from './commands.ts';
+
+/** Every renaming of `n` clients (n! of them), in lexicographic order: the identity first. */
+export function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  const out: number[][] = [];
+  for (const p of permutations(n - 1)) for (let i = n - 1; i >= 0; i--) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
+  return out.sort((a, b) => (a.join() < b.join() ? -1 : 1));
+}
+
+/** Symmetry over more clients than this would cost more per state (n! fingerprints) than it saves. */
+export const MAX_SYMMETRIC_CLIENTS = 4;
+
+/** Thrown when a design cannot be searched exhaustively, with the reason a user can act on. */
+export class NotVerifiableError extends Error {
+  readonly code = 'ENOTVERIFIABLE';
+}
+
+/**
+ * What is fixed for one exhaustive search: the initial world, the invariants, the renamings of
+ * clients a fingerprint is taken over, and whether the kernel takes choices from the input.
+ */
+export class SearchSpace {
+  readonly root: World;
+  readonly symmetric: boolean;
+  readonly choosing: boolean;
+  private readonly perms: number[][];
+  private readonly h = new Uint32Array(2);
+
+  constructor(
+    readonly design: Design,
+    readonly profile: ProfileName,
+    readonly config: WorldConfig,
+    readonly invariants: readonly Invariant[],
+    symmetry: boolean,
+  ) {
+    this.root = new World(config, design, profile);
+    if (!this.root.branchable) {
+      throw new NotVerifiableError(
+        `design ${design.name} cannot be searched exhaustively: its server must implement fork(ctx) and fingerprint(canon) (see the README; a server with no bookkeeping can use stateless())`,
+      );
+    }
+    this.symmetric = symmetry && design.symmetric === true && config.clients <= MAX_SYMMETRIC_CLIENTS;
+    this.perms = this.symmetric ? permutations(config.clients) : [Array.from({ length: config.clients }, (_, i) => i)];
+    const p = this.root.kernel.profile;
+    this.choosing = p.partial.unmap === 'choose' || p.partial.flush === 'choose' || p.largerOvermap === 'choose';
+  }
+
+  /**
+   * The state's 64-bit fingerprint, written to `out[at]`, `out[at + 1]`: the least hash over the
+   * renamings of clients that put them in order of their signatures (a renamed state has its
+   * signatures renamed alike, so it is offered the same set of hashes, and has the same least one).
+   */
+  fingerprint(w: World, out: Uint32Array, at: number): void {
+    const h = this.h;
+    const perms = this.symmetric ? this.renamingsOf(w) : this.perms;
+    w.fingerprintHash(perms[0]!, h);
+    let b1 = h[0]!;
+    let b2 = h[1]!;
+    for (let i = 1; i < perms.length; i++) {
+      w.fingerprintHash(perms[i]!, h);
+      if (h[0]! < b1 || (h[0] === b1 && h[1]! < b2)) [b1, b2] = [h[0]!, h[1]!];
+    }
+    out[at] = b1;
+    out[at + 1] = b2;
+  }
+
+  /** The renamings that number clients in order of signature: every order of the clients whose signatures tie. */
+  private renamingsOf(w: World): readonly number[][] {
+    const n = this.config.clients;
+    const sig = Array.from({ length: n }, (_, c) => w.clientSignature(c));
+    // perm[c] is client c's new number; try each renaming that respects the signature order.
+    return this.perms.filter((perm) => {
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (sig[a]! < sig[b]! && perm[a]! > perm[b]!) return false;
+      return true;
+    });
+  }
+}
+
+/**
+ * What one state's transitions led to, in order: per transition the command as it ran, and the
+ * invariant it violated (with the message) or the fingerprint of the state it reached. Plain
+ * typed arrays and strings, so it crosses to and from worker threads as it is.
+ */
+export interface Expansion {
+  count: number;
+  commands: Int32Array;
+  hashes: Uint32Array;
+  /** Per transition: the index of the violated invariant in the search's list, or -1. */
+  violated: Int32Array;
+  messages: string[];
+}
+
+/** Judges every transition from `world` (a pure function of the state). With `hash` false the states reached are not fingerprinted. */
+export function expand(space: SearchSpace, world: World, hash: boolean, firstOnly?: readonly boolean[]): Expansion {
+  const cmds: number[] = [];
+  const hashes: number[] = [];
+  const violated: number[] = [];
+  const messages: string[] = [];
+  const buf = new Int32Array(COMMAND_WORDS);
+  const h = new Uint32Array(2);
+  let count = 0;
+  const visit = (ran: Command, next: World, obs: ReturnType<World['step']>): void => {
+    encodeCommand(ran, buf, 0);
+    for (let i = 0; i < COMMAND_WORDS; i++) cmds.push(buf[i]!);
+    const verdicts = judge(space.invariants, obs, next);
+    let bad = -1;
+    for (let i = 0; i < verdicts.length; i++) {
+      if (verdicts[i]!.kind === 'violated') {
+        bad = i;
+        break;
+      }
+    }
+    violated.push(bad);
+    // A message is kept only where it may be reported: the first violation of its invariant so far.
+    messages.push(bad >= 0 && (!firstOnly || firstOnly[bad]) ? verdicts[bad]!.message! : '');
+    if (bad < 0 && hash) space.fingerprint(next, h, 0);
+    else h[0] = h[1] = 0;
+    hashes.push(h[0]!, h[1]!);
+    count++;
+  };
+  for (const c of acceptedCommands(world)) forEachTransition(world, c, space.choosing, visit);
+  return { count, commands: Int32Array.from(cmds), hashes: Uint32Array.from(hashes), violated: Int32Array.from(violated), messages };
+}
+
+/** The command of transition `i` of an expansion. */
+export const commandAt = (e: Expansion, i: number): Command => decodeCommand(e.commands, i * COMMAND_WORDS);
