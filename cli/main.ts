@@ -1,16 +1,18 @@
 import { Command as Cli, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import { BadFileError, describeStatus, replayFile, saveFinding, UsageError, writeAtomic, type ReplayResult } from '../counterexamples/index.ts';
-import { DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, type ProfileName } from '../model/index.ts';
-import { checkInWorkers, planOf, DEFAULT_BLOCK_RUNS, DEFAULT_SEARCH, defaultWorkers, PROPERTIES, type Shard } from '../properties/index.ts';
-import { coverageHtml, coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, runRecordOf, showVerdict, tracePicture, verdictOf, type RunRecord, type TracePicture } from '../reports/index.ts';
-import { showTrace } from './trace.ts';
+import { BadFileError, UsageError } from '../counterexamples/index.ts';
+import { ARCH_SUPERPAGE_ORDER, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, VERIFY_CONFIG, type Arch, type ProfileName, type WorldConfig } from '../model/index.ts';
+import { DEFAULT_BLOCK_RUNS, DEFAULT_CERTIFY_TRANSITIONS, DEFAULT_SEARCH, DEFAULT_VERIFY_DEPTH, defaultWorkers, type Shard } from '../properties/index.ts';
+import { replayCommand } from './commands/replay.ts';
+import { reportCommand } from './commands/report.ts';
+import { runCommand, type RunFlags } from './commands/run.ts';
+import { verifyCommand, type VerifyFlags } from './commands/verify.ts';
+import { EXIT } from './output.ts';
 
-/** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input, 130 interrupted. */
-export const EXIT = { ok: 0, violation: 1, badInput: 2, interrupted: 130 } as const;
+export { EXIT };
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -35,170 +37,84 @@ const shardSpec = (v: string): Shard => {
   return { index, count };
 };
 
-interface RunFlags {
-  design?: string[];
-  profile?: ProfileName[];
-  runs: number;
-  maxCommands: number;
-  seed: number;
-  timeLimit?: number;
+/** The world options both searches take, with the given defaults. */
+function worldOptions(cmd: Cli, dflt: WorldConfig): Cli {
+  return cmd
+    .addOption(new Option('--memory <pages>', 'physical memory in 4 KiB pages').argParser(int('--memory', 1, 2 ** 24)).default(dflt.memoryPages))
+    .addOption(new Option('--clients <n>', 'number of clients').argParser(int('--clients', 1, 64)).default(dflt.clients))
+    .addOption(new Option('--quota <pages>', 'pages each client may allocate').argParser(int('--quota', 1, 2 ** 24)).default(dflt.quota))
+    .addOption(new Option('--client-space <order>', 'a client address space holds 2^order pages').argParser(int('--client-space', 0, 32)).default(dflt.clientSpaceOrder))
+    .addOption(new Option('--proxy-space <order>', 'a proxy address space holds 2^order pages').argParser(int('--proxy-space', 0, 32)).default(dflt.proxySpaceOrder))
+    .addOption(new Option('--max-order <order>', 'largest block a client allocates or requests: 2^order pages').argParser(int('--max-order', 0, 32)).default(dflt.maxOrder))
+    .addOption(new Option('--superpage <order>', 'a superpage of the fiasco and pistachio profiles holds 2^order pages').argParser(int('--superpage', 1, 32)).default(dflt.superpageOrder))
+    .addOption(new Option('--arch <arch>', 'real superpages for fiasco and pistachio: ia32 (4 MiB) or amd64 (2 MiB); overrides --superpage').choices(Object.keys(ARCH_SUPERPAGE_ORDER)));
+}
+
+interface WorldFlags {
   memory: number;
   clients: number;
   quota: number;
+  clientSpace: number;
   proxySpace: number;
-  out: string;
-  runsDir: string;
-  failOnViolation?: boolean;
-  workers: number;
-  blockRuns: number;
-  shard?: Shard;
-  paranoid?: boolean;
+  maxOrder: number;
+  superpage: number;
+  arch?: Arch;
 }
 
-async function runCommand(flags: RunFlags): Promise<number> {
-  const config = { ...DEFAULT_CONFIG, memoryPages: flags.memory, clients: flags.clients, quota: flags.quota, proxySpaceOrder: flags.proxySpace };
-  const options = {
-    // Registry order, once each: the matrix order that shards and merged reports share.
-    ...(flags.design ? { designs: DESIGNS.map((d) => d.name).filter((n) => flags.design!.includes(n)) } : {}),
-    ...(flags.profile ? { profiles: flags.profile } : {}),
-    config,
-    runs: flags.runs,
-    maxCommands: flags.maxCommands,
-    seed: flags.seed,
-    blockRuns: flags.blockRuns,
-    ...(flags.timeLimit ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
-    ...(flags.shard ? { shard: flags.shard } : {}),
-    paranoid: flags.paranoid ?? false,
-  };
-  // Refuse a configuration or budget that makes no sense before any thread starts.
-  try {
-    planOf(options);
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
-  }
-  // The search runs in worker threads, so this thread stays free to take the signal at once.
-  const stop = new AbortController();
-  // A second signal means "now": every file is written atomically, so leaving at once tears none.
-  const onSignal = () => (stop.signal.aborted ? process.exit(EXIT.interrupted) : stop.abort());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const tty = process.stderr.isTTY;
-  let lastLogged = -Infinity;
-  const result = await checkInWorkers({
-    ...options,
-    workers: flags.workers,
-    signal: stop.signal,
-    onProgress: (p) => {
-      const block = p.blocks > 1 ? ` block ${p.block + 1}/${p.blocks}` : '';
-      const line = `[${Math.floor((100 * p.done) / Math.max(1, p.total))}%] ${p.done}/${p.total} runs; ${p.design} on ${p.profile}${block}`;
-      if (tty && p.runs % 10 === 0) process.stderr.write(`\r${line.padEnd(78)}`);
-      // A log gets a line as each block starts, but at most one per percent of the run.
-      else if (!tty && p.runs === 0 && p.done - lastLogged >= p.total / 100) {
-        process.stderr.write(`${line}\n`);
-        lastLogged = p.done;
-      }
-    },
-  });
-  if (tty) process.stderr.write(`\r${' '.repeat(78)}\r`);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  const record = runRecordOf(result, { fpcheck: VERSION, paranoid: flags.paranoid ?? false, ...(flags.shard ? { shard: flags.shard } : {}) }, (f) => saveFinding(flags.out, f, VERSION));
-  const shardTag = flags.shard ? `-shard${flags.shard.index}of${flags.shard.count}` : '';
-  const name = `run-${flags.seed}${shardTag}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeAtomic(join(flags.runsDir, name), `${JSON.stringify(record)}\n`);
-  writeAtomic(join(flags.runsDir, 'latest.json'), `${JSON.stringify(record)}\n`);
-  printMatrix(record);
-  console.log(`\nRun record: ${join(flags.runsDir, name)} (read by \`fpcheck report\`)`);
-  if (result.interrupted) {
-    console.log(pc.yellow('Interrupted: the matrix above covers only the cells searched so far.'));
-    return EXIT.interrupted;
-  }
-  const violated = record.cells.some((c) => c.findings.length > 0);
-  return flags.failOnViolation && violated ? EXIT.violation : EXIT.ok;
-}
+const configOf = (f: WorldFlags): WorldConfig => ({
+  memoryPages: f.memory,
+  clients: f.clients,
+  quota: f.quota,
+  clientSpaceOrder: f.clientSpace,
+  proxySpaceOrder: f.proxySpace,
+  maxOrder: f.maxOrder,
+  superpageOrder: f.arch ? ARCH_SUPERPAGE_ORDER[f.arch] : f.superpage,
+});
 
-function printMatrix(run: RunRecord): void {
-  const w = [18, 10, ...PROPERTIES.map(() => 24)];
-  const row = (cols: string[], paint: (s: string, i: number) => string = (s) => s) => console.log(cols.map((c, i) => paint(c.padEnd(w[i]!), i)).join(' '));
-  console.log(pc.bold(`\nVerdicts (seed ${run.seed}, ${run.runs} runs of up to ${run.maxCommands} commands per cell)`));
-  row(['design', 'profile', ...PROPERTIES], (s) => pc.bold(s));
-  for (const c of run.cells) {
-    const vs = PROPERTIES.map((p) => verdictOf(c, p));
-    row([c.design, c.profile, ...vs.map(showVerdict)], (s, i) => {
-      const v = vs[i - 2];
-      if (!v) return s;
-      return v.kind === 'violated' ? pc.red(s) : v.kind === 'holds' ? pc.green(s) : pc.yellow(s);
-    });
-  }
-  const files = run.cells.flatMap((c) => c.findings.map((f) => `  ${c.design}/${c.profile} ${f.invariant}: ${f.file}`));
-  if (files.length > 0) console.log(`\nCounterexamples (replay with \`fpcheck replay FILE\`):\n${files.join('\n')}`);
-}
+/** Registry order, once each: the matrix order that shards and merged reports share. */
+const designsIn = (asked?: string[]) => (asked ? { design: DESIGNS.map((d) => d.name).filter((n) => asked.includes(n)) } : {});
 
-function replayCommand(files: string[], opts: { quiet?: boolean }): number {
-  let allReproduce = true;
-  for (const f of files) {
-    const r: ReplayResult = replayFile(f);
-    if (!opts.quiet) console.log(showTrace(r));
-    const line = `${f}: ${describeStatus(r.status)}`;
-    console.log(r.status.kind === 'reproduces' ? pc.green(line) : pc.red(line));
-    allReproduce &&= r.status.kind === 'reproduces';
-  }
-  return allReproduce ? EXIT.ok : EXIT.violation;
-}
-
-function reportCommand(runs: string[], opts: { runsDir: string; out: string }): number {
-  const paths = runs.length > 0 ? runs : [join(opts.runsDir, 'latest.json')];
-  const record = mergeRuns(paths.map((file) => ({ file, record: loadRunRecord(file) })));
-  // Pictures come from replaying the saved files; a file that has gone or changed is named, not fatal.
-  const pictures: TracePicture[] = [];
-  const unreadable: Array<{ file: string; reason: string }> = [];
-  for (const f of record.cells.flatMap((c) => c.findings)) {
-    try {
-      pictures.push(tracePicture(f.file));
-    } catch (e) {
-      if (!(e instanceof BadFileError)) throw e;
-      unreadable.push({ file: f.file, reason: e.message });
-    }
-  }
-  mkdirSync(opts.out, { recursive: true });
-  const written = ['coverage.json', 'coverage.md', 'index.html'].map((f) => join(opts.out, f));
-  writeAtomic(written[0]!, `${JSON.stringify(coverageJson(record), null, 2)}\n`);
-  writeAtomic(written[1]!, coverageMarkdown(record));
-  writeAtomic(written[2]!, coverageHtml(record, pictures, unreadable));
-  console.log(`Wrote ${written.join(', ')} from ${paths.join(', ')}`);
-  for (const u of unreadable) console.error(pc.yellow(`fpcheck: no trace picture: ${u.reason}`));
-  return EXIT.ok;
-}
-
-/** Builds the CLI; `run` returns the exit code instead of exiting, so tests can drive it. */
+/** Builds the CLI; each command returns its exit code through `setExit` instead of exiting, so tests can drive it. */
 export function program(setExit: (code: number) => void): Cli {
   const cli = new Cli('fpcheck')
-    .description('Property checker for L4 X.2 memory-server designs: searches for minimal counterexamples to safety, isolation, availability and structure.')
+    .description('Property checker for L4 X.2 memory-server designs: searches for the shortest counterexamples to safety, isolation, availability, service and structure.')
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
-  cli
+  const designs = new Option('--design <names>', `designs to check (repeat or comma-separate): ${DESIGNS.map((d) => d.name).join(', ')}`).argParser(collect(DESIGNS.map((d) => d.name), 'design'));
+  const profiles = new Option('--profile <names>', `kernel profiles: ${PROFILE_NAMES.join(', ')}`).argParser(collect(PROFILE_NAMES, 'profile'));
+  const common = (cmd: Cli) =>
+    cmd
+      .option('--out <dir>', 'where counterexamples are saved', 'counterexamples')
+      .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
+      .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
+      .addOption(new Option('--workers <n>', 'worker threads (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
+      .addOption(new Option('--shard <i/n>', 'search only slice i of n; `fpcheck report` merges the slices').argParser(shardSpec))
+      .option('--paranoid', 're-check the whole mapping database and every client node after every step, not only what the step touched');
+
+  const run = cli
     .command('run')
-    .description('search every design on every kernel profile, save minimal counterexamples, print the verdict matrix')
-    .option('--design <names>', `designs to check (repeat or comma-separate): ${DESIGNS.map((d) => d.name).join(', ')}`, collect(DESIGNS.map((d) => d.name), 'design'))
-    .option('--profile <names>', `kernel profiles: ${PROFILE_NAMES.join(', ')}`, collect(PROFILE_NAMES, 'profile'))
+    .description('random search of every design on every kernel profile; saves each counterexample (as short as an exhaustive search can make it), prints the verdict matrix')
+    .addOption(designs)
+    .addOption(profiles)
     .addOption(new Option('--runs <n>', 'search runs per cell').argParser(int('--runs', 1, 10_000_000)).default(DEFAULT_SEARCH.runs))
     .addOption(new Option('--max-commands <n>', 'longest command sequence').argParser(int('--max-commands', 1, 100_000)).default(DEFAULT_SEARCH.maxCommands))
     .addOption(new Option('--seed <s>', 'fast-check seed; same seed, same verdicts and files').argParser(int('--seed', -(2 ** 31), 2 ** 31 - 1)).default(DEFAULT_SEARCH.seed))
-    .addOption(new Option('--time-limit <s>', 'stop each search round after S seconds (results then depend on speed)').argParser(int('--time-limit', 1, 86_400)))
-    .addOption(new Option('--memory <pages>', 'physical memory in 4 KiB pages').argParser(int('--memory', 1, 2 ** 24)).default(DEFAULT_CONFIG.memoryPages))
-    .addOption(new Option('--clients <n>', 'number of clients').argParser(int('--clients', 1, 64)).default(DEFAULT_CONFIG.clients))
-    .addOption(new Option('--quota <pages>', 'pages each client may allocate').argParser(int('--quota', 1, 2 ** 24)).default(DEFAULT_CONFIG.quota))
-    .addOption(new Option('--proxy-space <order>', 'a proxy address space holds 2^order pages').argParser(int('--proxy-space', 0, 32)).default(DEFAULT_CONFIG.proxySpaceOrder))
-    .option('--out <dir>', 'where counterexamples are saved', 'counterexamples')
-    .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
-    .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
-    .addOption(new Option('--workers <n>', 'worker threads sharing the seed blocks of the matrix (results do not depend on it)').argParser(int('--workers', 1, 256)).default(defaultWorkers(), 'the number of cores'))
-    .addOption(new Option('--block-runs <n>', 'runs per seed block: each cell searches its runs in blocks with seeds of their own, shared out over workers and shards').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
-    .addOption(new Option('--shard <i/n>', 'search only slice i of n of the seed blocks of the matrix; `fpcheck report` merges the slices').argParser(shardSpec))
-    .option('--paranoid', 're-check the whole mapping database after every step, not only what the step touched')
-    .action(async (flags: RunFlags) => setExit(await runCommand(flags)));
+    .addOption(new Option('--time-limit <s>', 'stop each search round after S seconds (results then depend on speed, and the record says so)').argParser(int('--time-limit', 1, 86_400)))
+    .addOption(new Option('--block-runs <n>', 'runs per seed block: the unit workers and shards share out').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
+    .addOption(new Option('--certify <transitions>', 'budget of the exhaustive search for a shorter counterexample after each finding (0: none)').argParser(int('--certify', 0, 2 ** 40)).default(DEFAULT_CERTIFY_TRANSITIONS));
+  worldOptions(common(run), DEFAULT_CONFIG).action(async (flags: Omit<RunFlags, 'config'> & WorldFlags) => setExit(await runCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));
+
+  const verify = cli
+    .command('verify')
+    .description('exhaustive breadth-first search of every command sequence up to a depth: verified to depth N, the shortest counterexample, or how deep it got')
+    .addOption(designs)
+    .addOption(profiles)
+    .addOption(new Option('--depth <n>', 'longest command sequence judged').argParser(int('--depth', 0, 64)).default(DEFAULT_VERIFY_DEPTH))
+    .addOption(new Option('--time-limit <s>', 'stop each cell after S seconds; it then says how deep it got').argParser(int('--time-limit', 1, 86_400)))
+    .option('--no-symmetry', 'count states equal up to renamed clients separately (slower; the same verdicts)');
+  worldOptions(common(verify), VERIFY_CONFIG).action(async (flags: Omit<VerifyFlags, 'config'> & WorldFlags) => setExit(await verifyCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));
+
   cli
     .command('replay')
     .description('replay saved counterexamples step by step and say whether each still reproduces')
@@ -231,4 +147,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
+/**
+ * Standard output closed by its reader (`fpcheck replay *.json | head`): stop quietly, as a
+ * Unix tool stopped by SIGPIPE does (exit 141). Everything written so far was written whole.
+ */
+export function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.closedPipe);
+    throw e;
+  });
+  // Progress goes to standard error; losing it must not stop a search.
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  quietOnClosedPipe();
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+export type { ProfileName };

@@ -18,14 +18,15 @@ const blockResult = (block: number): fc.Arbitrary<BlockPart<F>> =>
       refusals: fc.dictionary(fc.constantFrom('map: a', 'unmap: b', 'alloc: c', 'dealloc: d'), fc.nat(9)),
       nodes: fc.dictionary(fc.constantFrom('1', '2', '7', '16', '64'), fc.nat(9)),
       interrupted: fc.boolean(),
+      timedOut: fc.boolean(),
     })
-    .map(({ found, runs, holds, refusals, nodes, interrupted }) => {
+    .map(({ found, runs, holds, refusals, nodes, interrupted, timedOut }) => {
       const stats: CellStats = emptyStats(INVARIANTS);
       stats.runs = runs;
       stats.invariants[names[0]!]!.holds = holds;
       stats.refusals = refusals;
       stats.cost.nodes = nodes;
-      return { blocks: [block], findings: found.map((invariant, tag) => ({ block, invariant, tag })), stats, interrupted };
+      return { blocks: [block], findings: found.map((invariant, tag) => ({ block, invariant, tag })), stats, interrupted, timedOut };
     });
 
 describe('joining seed blocks', () => {
@@ -51,13 +52,14 @@ describe('joining seed blocks', () => {
     const stats = (runs: number): CellStats => ({ ...emptyStats(INVARIANTS), runs });
     const [a, b] = names;
     const parts: Array<BlockPart<F>> = [
-      { blocks: [2], findings: [{ block: 2, invariant: b!, tag: 0 }, { block: 2, invariant: a!, tag: 1 }], stats: stats(5), interrupted: false },
-      { blocks: [0], findings: [{ block: 0, invariant: a!, tag: 2 }], stats: stats(7), interrupted: true },
+      { blocks: [2], findings: [{ block: 2, invariant: b!, tag: 0 }, { block: 2, invariant: a!, tag: 1 }], stats: stats(5), interrupted: false, timedOut: true },
+      { blocks: [0], findings: [{ block: 0, invariant: a!, tag: 2 }], stats: stats(7), interrupted: true, timedOut: false },
     ];
     const j = joinBlocks(parts, (f) => f.invariant);
     expect(j.blocks).toEqual([0, 2]);
     expect(j.findings.map((f) => f.tag)).toEqual([2, 0]);
     expect(j.stats.runs).toBe(12);
     expect(j.interrupted).toBe(true);
+    expect(j.timedOut).toBe(true);
   });
 });

@@ -6,7 +6,10 @@ export interface BlockPart<F> {
   readonly blocks: readonly number[];
   readonly findings: readonly F[];
   readonly stats: CellStats;
+  /** A stop (interrupt) or a lost block left part of the budget unsearched. */
   readonly interrupted: boolean;
+  /** The time limit cut a search round short, so fewer runs were made than budgeted. */
+  readonly timedOut: boolean;
 }
 
 /**
@@ -27,5 +30,5 @@ export function joinBlocks<F extends { readonly block: number }>(parts: Readonly
     seen.add(inv);
     findings.push(f);
   }
-  return { blocks, findings, stats: sumStats(parts.map((p) => p.stats)), interrupted: parts.some((p) => p.interrupted) };
+  return { blocks, findings, stats: sumStats(parts.map((p) => p.stats)), interrupted: parts.some((p) => p.interrupted), timedOut: parts.some((p) => p.timedOut) };
 }

@@ -3,7 +3,7 @@ import type { Invariant } from './invariant.ts';
 import { INVARIANTS } from './invariants/index.ts';
 import { paranoid } from './invariants/paranoid.ts';
 import { joinBlocks } from './blocks.ts';
-import { DEFAULT_SEARCH, searchCell, type CellResult, type SearchOptions } from './search.ts';
+import { DEFAULT_SEARCH, searchCell, type CellResult, type Finding, type SearchOptions } from './search.ts';
 import { DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 
 /** What to check: designs (objects or registered names) on kernel profiles. */
@@ -20,6 +20,8 @@ export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'blo
   readonly shard?: Shard;
   /** Called before each seed block and after each of its runs; `done` counts runs over the whole plan. */
   readonly onProgress?: (p: Progress) => void;
+  /** Called with each finding as soon as its seed block is done (before the run ends: a caller can save it at once). */
+  readonly onFinding?: (f: Finding) => void;
 }
 
 export interface Progress {
@@ -35,9 +37,27 @@ export interface Progress {
   readonly total: number;
 }
 
+/** The budget a search had: runs of commands for the random search, a depth for the exhaustive one. */
+export interface SearchBudget {
+  readonly runs: number;
+  readonly maxCommands: number;
+  readonly seed: number;
+  readonly blockRuns: number;
+  readonly certifyTransitions: number;
+  /** The exhaustive search's depth, and whether it counted states equal up to renamed clients once. */
+  readonly depth?: number;
+  readonly symmetry?: boolean;
+  /** A time limit (per search round, or per cell for the exhaustive search), when one was set. */
+  readonly timeLimitMs?: number;
+}
+
 export interface CheckResult {
+  readonly search: 'random' | 'exhaustive';
   readonly config: WorldConfig;
-  readonly options: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly blockRuns: number; readonly certifyTransitions: number };
+  readonly options: SearchBudget;
+  /** The matrix asked for: design names and profiles, in matrix order (what shards of one run must agree on). */
+  readonly matrix: { readonly designs: readonly string[]; readonly profiles: readonly ProfileName[] };
+  readonly shard?: Shard;
   readonly cells: readonly CellResult[];
   readonly interrupted: boolean;
 }
@@ -116,10 +136,17 @@ export function planOf(opts: CheckOptions) {
     return found;
   });
   const invariants = opts.invariants ?? INVARIANTS;
-  const cells = cellsOf(designs, opts.profiles ?? PROFILE_NAMES);
+  const profiles = PROFILE_NAMES.filter((p) => (opts.profiles ?? PROFILE_NAMES).includes(p));
+  const cells = cellsOf(designs, profiles);
+  if (cells.length === 0) {
+    const names = designs.map((d) => d.name).join(', ');
+    throw new RangeError(`no cell to search: ${names || 'no design'} ${designs.length === 1 ? 'runs' : 'run'} on none of the profiles asked for (${profiles.join(', ') || 'none'})${designs.length === 1 ? `; ${names} runs on ${PROFILE_NAMES.filter((p) => designs[0]!.supports(p)).join(', ')}` : ''}`);
+  }
   return {
     config,
-    search,
+    search: { ...search, ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
+    matrix: { designs: designs.map((d) => d.name), profiles },
+    ...(opts.shard ? { shard: opts.shard } : {}),
     cells,
     units: unitsOf(cells, search.runs, search.blockRuns, opts.shard),
     invariants: opts.paranoid ? paranoid(invariants) : invariants,
@@ -206,9 +233,21 @@ export function check(opts: CheckOptions = {}): CheckResult {
     if (opts.shouldStop?.()) break;
     progress(i, 0);
     const r = checkUnit(plan, unit, opts, (runs) => progress(i, runs));
+    for (const f of r.findings) opts.onFinding?.(f);
     join.add(i, r);
     if (r.interrupted) break;
   }
   const { cells, interrupted } = join.result();
-  return { config: plan.config, options: plan.search, cells, interrupted };
+  return resultOf(plan, cells, interrupted);
 }
+
+/** The result of a random search of `plan`. */
+export const resultOf = (plan: Plan, cells: readonly CellResult[], interrupted: boolean): CheckResult => ({
+  search: 'random',
+  config: plan.config,
+  options: plan.search,
+  matrix: plan.matrix,
+  ...(plan.shard ? { shard: plan.shard } : {}),
+  cells,
+  interrupted,
+});

@@ -68,10 +68,22 @@ export interface Finding {
   readonly provenance: FindingOrigin;
 }
 
+/** What an exhaustive search of one cell did (absent for the random search). */
+export interface ExhaustiveSummary {
+  readonly depth: number;
+  /** Every path of up to this many commands was judged. */
+  readonly depthDone: number;
+  readonly states: number;
+  readonly statesPerDepth: readonly number[];
+  readonly transitions: number;
+  readonly symmetry: boolean;
+}
+
 /** What the search of some seed blocks of one design x profile cell found and counted. */
 export interface CellResult extends BlockPart<Finding> {
   readonly design: string;
   readonly profile: ProfileName;
+  readonly exhaustive?: ExhaustiveSummary;
 }
 
 class ViolationFound extends Error {
@@ -93,6 +105,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
   let active = [...invariants];
   let runsLeft = opts.runs;
   let interrupted = false;
+  let timedOut = false;
   const block = opts.block ?? 0;
   const anyCommand = intentArbitrary(config, profile, opts.weights ?? DEFAULT_WEIGHTS).map((i) => new StepCommand(i));
   for (let round = 0; runsLeft > 0 && active.length > 0 && !interrupted; round++) {
@@ -125,6 +138,8 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       ...(opts.shouldStop ? { plugins: [stopWhen(opts.shouldStop)] } : {}),
     });
     interrupted = opts.shouldStop?.() ?? false;
+    // fast-check says `interrupted` when its time limit ended the round.
+    timedOut ||= !interrupted && result.interrupted;
     runsLeft -= Math.max(runsDone, 1);
     if (!result.failed || !result.counterexample) break;
     opts.onPhase?.({ kind: 'shrunk' });
@@ -150,7 +165,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     opts.onPhase?.({ kind: 'certified', invariant: first.invariant });
     active = active.filter((i) => i.name !== first.invariant);
   }
-  return { design: design.name, profile, blocks: [block], findings, stats, interrupted };
+  return { design: design.name, profile, blocks: [block], findings, stats, interrupted, timedOut };
 }
 
 /** The system under test for fast-check's model run: a world whose every step is judged by the invariants. */

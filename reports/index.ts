@@ -1,5 +1,6 @@
 /** Run records and the coverage reports built from them. */
 export * from './lib/verdicts.ts';
+export * from './lib/summary.ts';
 export * from './lib/record.ts';
 export * from './lib/coverage.ts';
 export * from './lib/merge.ts';

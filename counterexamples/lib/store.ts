@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, fsyncSync, readFileSync, renameSync, statSync, writeSync, readdirSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fsyncSync, readSync, renameSync, rmSync, statSync, writeSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ZodType } from 'zod';
 import type { Finding } from '../../properties/index.ts';
@@ -6,19 +6,30 @@ import { fnv1a } from '../../properties/seed.ts';
 import { BadFileError } from './errors.ts';
 import { counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, type CounterexampleFile } from './format.ts';
 
-/** Writes `text` to `path` so that a reader sees the old file or the whole new one, never a torn one. */
+/**
+ * Writes `text` to `path` so that a reader sees the old file or the whole new one, never a torn
+ * one; if the write fails (a full disk), the temporary file is removed and the error thrown.
+ */
 export function writeAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  renameSync(tmp, path);
 }
+
+/** Why a write failed, in a few words: the system's error code, or the message. */
+export const writeFailure = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 /** The file's content for a finding. Pure: equal findings give byte-equal files. */
 export function toFile(f: Finding, version: string): CounterexampleFile {
@@ -57,20 +68,41 @@ export function saveFinding(dir: string, f: Finding, version: string): string {
 
 /** Reads and validates untrusted JSON against a schema; every problem becomes a BadFileError naming file, field and value. */
 export function readValidated<T>(path: string, schema: ZodType<T>, what: FormatOf): T {
-  let size: number;
+  return parseValidated(readCapped(path), path, schema, what);
+}
+
+/**
+ * The text of an untrusted file: refused unless it is a regular file (a device or FIFO is never
+ * opened: a FIFO without writer would block, /dev/zero never ends), and read only up to the size
+ * limit whatever its size says.
+ */
+export function readCapped(path: string): string {
+  let st;
   try {
-    size = statSync(path).size;
-  } catch {
-    throw new BadFileError(path, '', 'cannot be read (no such file?)');
+    st = statSync(path);
+  } catch (e) {
+    throw new BadFileError(path, '', `cannot be read (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`);
   }
-  if (size > MAX_FILE_BYTES) throw new BadFileError(path, '', `is ${size} bytes, over the limit of ${MAX_FILE_BYTES}`);
-  let text: string;
+  if (!st.isFile()) throw new BadFileError(path, '', `is not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file'})`);
+  if (st.size > MAX_FILE_BYTES) throw new BadFileError(path, '', `is ${st.size} bytes, over the limit of ${MAX_FILE_BYTES}`);
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new BadFileError(path, '', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return parseValidated(text, path, schema, what);
+  try {
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_FILE_BYTES) throw new BadFileError(path, '', `holds more than the limit of ${MAX_FILE_BYTES} bytes`);
+    return buf.toString('utf8', 0, n);
+  } catch (e) {
+    if (e instanceof BadFileError) throw e;
+    throw new BadFileError(path, '', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -91,7 +123,7 @@ export function parseValidated<T>(text: string, file: string, schema: ZodType<T>
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BadFileError(file, '', `is not valid JSON (${(e as Error).message})`);
+    throw new BadFileError(file, '', e instanceof RangeError ? 'is nested too deeply to read' : `is not valid JSON (${(e as Error).message})`);
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const o = data as Record<string, unknown>;
@@ -110,7 +142,13 @@ export function parseValidated<T>(text: string, file: string, schema: ZodType<T>
       data = { ...lifted, version: what.version };
     }
   }
-  const r = schema.safeParse(data);
+  let r: ReturnType<ZodType<T>['safeParse']>;
+  try {
+    r = schema.safeParse(data);
+  } catch (e) {
+    if (e instanceof RangeError) throw new BadFileError(file, '', 'is nested too deeply to read');
+    throw e;
+  }
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.map(String).join('.');
@@ -144,7 +182,17 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** A value as a short text for an error line; safe for any JSON value, however deeply nested. */
 function show(v: unknown): string {
-  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  const s = v === undefined ? 'missing' : brief(v, 3);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** JSON text of `v` down to `depth` levels (deeper parts as `...`): never recurses past the depth, so nesting cannot exhaust the stack. */
+function brief(v: unknown, depth: number): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
+  if (depth === 0) return Array.isArray(v) ? '[...]' : '{...}';
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => brief(x, depth - 1)).join(',')}${v.length > 8 ? ',...' : ''}]`;
+  const keys = Object.keys(v).slice(0, 8);
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${brief((v as Record<string, unknown>)[k], depth - 1)}`).join(',')}${Object.keys(v).length > 8 ? ',...' : ''}}`;
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { match } from 'ts-pattern';
-import { CellJoin, planOf, progressOf, type CheckOptions, type CheckResult } from '../check.ts';
+import { CellJoin, planOf, progressOf, resultOf, type CheckOptions, type CheckResult } from '../check.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
 export interface ParallelOptions extends Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop'> {
@@ -21,7 +21,7 @@ export const defaultWorkers = (): number => availableParallelism();
  * in matrix order, so the result equals `check` with the same options whatever the worker count.
  */
 export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult> {
-  const { workers: wanted, signal, onProgress, ...options } = opts;
+  const { workers: wanted, signal, onProgress, onFinding, ...options } = opts;
   const plan = planOf(options);
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const setup: WorkerSetup = { options, stop: stop.buffer as SharedArrayBuffer };
@@ -50,6 +50,8 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
               match(m)
                 .with({ kind: 'progress' }, ({ unit, runs }) => progress(unit, runs))
                 .with({ kind: 'done' }, ({ unit, result }) => {
+                  progress(unit, result.stats.runs);
+                  for (const f of result.findings) onFinding?.(f);
                   join.add(unit, result);
                   feed();
                 })
@@ -67,5 +69,5 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
   }
   // Blocks finish out of order, and a stop leaves gaps: the join puts cells in matrix order and marks the gaps.
   const { cells, interrupted } = join.result();
-  return { config: plan.config, options: plan.search, cells, interrupted };
+  return resultOf(plan, cells, interrupted);
 }

@@ -3,7 +3,7 @@ import type { CellResult } from '../search.ts';
 
 /** What crosses to a worker thread at start: plain data only, so designs travel by registered name. */
 export interface WorkerSetup {
-  readonly options: Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop' | 'onProgress'> & { readonly designs?: readonly string[] };
+  readonly options: Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop' | 'onProgress' | 'onFinding'> & { readonly designs?: readonly string[] };
   /** One Int32: set to 1 by the main thread to stop every search between runs. */
   readonly stop: SharedArrayBuffer;
 }

@@ -16,6 +16,7 @@ port.on('message', (m: ToWorker) =>
       const result = checkUnit(plan, plan.units[unit]!, { ...setup.options, shouldStop: () => Atomics.load(stop, 0) !== 0 }, (runs) => {
         // Progress every few runs is enough for a display and keeps the channel quiet.
         if (runs % 10 === 0) send({ kind: 'progress', unit, runs });
+        // (the block's last count comes with its result)
       });
       send({ kind: 'done', unit, result });
     })

@@ -1,6 +1,7 @@
 import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
+import { completeness, headline, searched } from './summary.ts';
 import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
 
 export const COVERAGE_FORMAT = 'fpcheck-coverage';
@@ -12,18 +13,29 @@ export function coverageJson(run: RunRecord) {
     format: COVERAGE_FORMAT,
     version: COVERAGE_VERSION,
     fpcheck: run.fpcheck,
+    search: run.search,
     seed: run.seed,
     runs: run.runs,
     maxCommands: run.maxCommands,
     blockRuns: run.blockRuns,
+    certifyTransitions: run.certifyTransitions,
+    ...(run.depth !== undefined ? { depth: run.depth, symmetry: run.symmetry ?? true } : {}),
+    ...(run.timeLimit ? { timeLimit: run.timeLimit } : {}),
+    ...(run.shard ? { shard: run.shard } : {}),
     config: run.config,
+    matrix: run.matrix,
     interrupted: run.interrupted,
+    complete: run.complete,
+    incomplete: run.incomplete,
     invariants: INVARIANTS.map((i) => ({ name: i.name, property: i.property, statement: i.statement, premise: i.premise, minNonVacuousShare: i.minNonVacuousShare })),
     cells: run.cells.map((c) => ({
       design: c.design,
       profile: c.profile,
       verdicts: Object.fromEntries(PROPERTIES.map((p) => [p, verdictOf(c, p)])) as Record<string, CellVerdict>,
       findings: c.findings,
+      ...(c.exhaustive ? { exhaustive: c.exhaustive } : {}),
+      timedOut: c.timedOut,
+      interrupted: c.interrupted,
       runs: c.stats.runs,
       steps: c.stats.steps,
       invariants: c.stats.invariants,
@@ -74,6 +86,6 @@ export function coverageMarkdown(run: RunRecord): string {
   lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);
   lines.push('', '## Counterexamples', '');
-  for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps: ${f.message} (\`${f.file}\`)`);
+  for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : ' (shortest unknown)'}: ${f.message} (\`${f.file}\`)`);
   return `${lines.join('\n')}\n`;
 }

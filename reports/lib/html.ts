@@ -2,13 +2,14 @@ import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES, type Histogram } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
 import type { PictureNode, TracePicture } from './tracePicture.ts';
+import { completeness, headline, searched } from './summary.ts';
 import { showVerdict, verdictOf } from './verdicts.ts';
 
 /** Escapes text for HTML and SVG. */
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (k: number, n: number) => (n === 0 ? 0 : k / n);
 
-const COLOURS = { violated: '#c62828', holds: '#2e7d32', 'insufficient-evidence': '#ef6c00', removed: '#c62828', created: '#1565c0', changed: '#6a1b9a', extant: '#ef6c00', plain: '#607d8b' } as const;
+const COLOURS = { violated: '#c62828', holds: '#2e7d32', verified: '#1b5e20', 'insufficient-evidence': '#ef6c00', 'depth-limited': '#ef6c00', removed: '#c62828', created: '#1565c0', changed: '#6a1b9a', extant: '#ef6c00', plain: '#607d8b' } as const;
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
@@ -79,11 +80,14 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
   const designs = [...new Set(run.cells.map((c) => c.design))];
   const out: string[] = [];
   out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>fpcheck report, seed ${run.seed}</title><style>${STYLE}</style></head><body>`);
-  out.push(`<h1>fpcheck report</h1><p class="note">seed ${run.seed}, ${run.runs} runs of up to ${run.maxCommands} commands per cell, fpcheck ${esc(run.fpcheck)}; world ${esc(JSON.stringify(run.config))}${run.paranoid ? '; whole-database structure checks' : ''}${run.interrupted ? '; <strong>interrupted</strong>: only the cells searched so far' : ''}</p>`);
+  out.push(`<h1>fpcheck report</h1>`);
+  const partial = completeness(run);
+  if (partial) out.push(`<p class="incomplete" style="background:#fff3e0;border:2px solid #ef6c00;padding:6px"><strong>${esc(partial)}</strong></p>`);
+  out.push(`<p class="note">${esc(headline(run))}; fpcheck ${esc(run.fpcheck)}; world ${esc(JSON.stringify(run.config))}${run.paranoid ? '; whole-database structure and safety checks' : ''}</p>`);
 
-  out.push(`<h2>Verdicts</h2><table class="matrix"><tr><th>design</th><th>profile</th>${PROPERTIES.map((p) => `<th>${p}</th>`).join('')}</tr>`);
+  out.push(`<h2>Verdicts</h2><table class="matrix"><tr><th>design</th><th>profile</th><th>searched</th>${PROPERTIES.map((p) => `<th>${p}</th>`).join('')}</tr>`);
   for (const c of run.cells) {
-    out.push(`<tr data-design="${esc(c.design)}" data-profile="${esc(c.profile)}"><td>${esc(c.design)}</td><td>${esc(c.profile)}</td>`);
+    out.push(`<tr data-design="${esc(c.design)}" data-profile="${esc(c.profile)}"><td>${esc(c.design)}</td><td>${esc(c.profile)}</td><td data-searched>${esc(searched(c))}</td>`);
     for (const p of PROPERTIES) {
       const v = verdictOf(c, p);
       out.push(`<td class="v" data-property="${p}" data-verdict="${v.kind}" style="background:${COLOURS[v.kind]}">${esc(showVerdict(v))}</td>`);

@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import { INVARIANTS, PROPERTIES, type BlockPart, type Property } from '../../properties/index.ts';
+import { INVARIANTS, PROPERTIES, type BlockPart, type ExhaustiveSummary, type Property, type Shortest } from '../../properties/index.ts';
 
 /** One counterexample as the run record keeps it. */
 export interface RecordedFinding {
@@ -10,20 +10,28 @@ export interface RecordedFinding {
   readonly length: number;
   readonly message: string;
   readonly file: string;
+  readonly shortest: Shortest;
 }
 
 /** One design x profile cell as the run record keeps it. */
 export interface RecordedCell extends BlockPart<RecordedFinding> {
   readonly design: string;
   readonly profile: string;
+  /** How deep an exhaustive search got (absent for the random search). */
+  readonly exhaustive?: ExhaustiveSummary;
 }
 
 /** The verdict of one property in one design x profile cell. */
 export type CellVerdict =
   | { readonly kind: 'violated'; readonly finding: RecordedFinding }
+  /** The random search found nothing in `runs` runs, and every invariant was put to the test often enough. */
   | { readonly kind: 'holds'; readonly nonVacuousChecks: number; readonly runs: number }
   /** No counterexample, but the invariant was too rarely put to the test to call it holding. */
-  | { readonly kind: 'insufficient-evidence'; readonly invariant: string; readonly share: number; readonly lowerBound: number; readonly required: number };
+  | { readonly kind: 'insufficient-evidence'; readonly invariant: string; readonly share: number; readonly lowerBound: number; readonly required: number }
+  /** The exhaustive search judged every command sequence of up to `depth` commands and found no violation. */
+  | { readonly kind: 'verified'; readonly depth: number; readonly states: number; readonly transitions: number }
+  /** The exhaustive search stopped at `depthDone` of `depth`: no violation up to there. */
+  | { readonly kind: 'depth-limited'; readonly depthDone: number; readonly depth: number; readonly reason: string };
 
 /** Lower end of the 95% Wilson score interval for `k` successes in `n` trials. Pure. */
 export function wilsonLower(k: number, n: number, z = 1.96): number {
@@ -36,14 +44,20 @@ export function wilsonLower(k: number, n: number, z = 1.96): number {
 }
 
 /**
- * Judges one property of one cell: violated if any of its invariants was; otherwise holds only
- * if every invariant met its coverage requirement with 95% confidence (QuickCheck's
+ * Judges one property of one cell: violated if any of its invariants was. Otherwise, for an
+ * exhaustive search, verified to its depth (or to the depth it reached); for the random search,
+ * holds only if every invariant met its coverage requirement with 95% confidence (QuickCheck's
  * `checkCoverage` idea), else insufficient evidence.
  */
 export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
   const invs = INVARIANTS.filter((i) => i.property === property);
   const f = cell.findings.find((x) => invs.some((i) => i.name === x.invariant));
   if (f) return { kind: 'violated', finding: f };
+  const e = cell.exhaustive;
+  if (e) {
+    if (e.depthDone >= e.depth) return { kind: 'verified', depth: e.depth, states: e.states, transitions: e.transitions };
+    return { kind: 'depth-limited', depthDone: e.depthDone, depth: e.depth, reason: cell.timedOut ? 'time limit' : cell.interrupted ? 'interrupted' : 'stopped' };
+  }
   let checks = 0;
   for (const inv of invs) {
     const c = cell.stats.invariants[inv.name];
@@ -57,12 +71,17 @@ export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
   return { kind: 'holds', nonVacuousChecks: checks, runs: cell.stats.runs };
 }
 
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
 /** Short text of a verdict for the terminal matrix. */
 export const showVerdict = (v: CellVerdict): string =>
   match(v)
-    .with({ kind: 'violated' }, (x) => `VIOLATED (${x.finding.length} steps)`)
+    .with({ kind: 'violated' }, (x) => `VIOLATED (${x.finding.length} steps${x.finding.shortest === true ? ', shortest' : ''})`)
     .with({ kind: 'holds' }, (x) => `holds (${x.nonVacuousChecks})`)
-    .with({ kind: 'insufficient-evidence' }, (x) => `thin (${Math.round(x.share * 100)}%<${Math.round(x.required * 100)}%)`)
+    // The bound compared, not the share seen: a share of 100% in 3 runs still falls short of 50%.
+    .with({ kind: 'insufficient-evidence' }, (x) => `thin (≥${pct(x.lowerBound)} < ${pct(x.required)})`)
+    .with({ kind: 'verified' }, (x) => `verified to depth ${x.depth}`)
+    .with({ kind: 'depth-limited' }, (x) => `depth ${x.depthDone} of ${x.depth} (${x.reason})`)
     .exhaustive();
 
 export { PROPERTIES };

@@ -1,0 +1,124 @@
+import { configProblems, designNamed, DESIGNS, PROFILE_NAMES, VERIFY_CONFIG, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
+import { cellsOf, type CheckResult, type Shard } from '../check.ts';
+import type { Invariant } from '../invariant.ts';
+import { INVARIANTS } from '../invariants/index.ts';
+import { paranoid as fullChecks } from '../invariants/paranoid.ts';
+import { emptyStats } from '../stats.ts';
+import type { CellResult, Finding } from '../search.ts';
+import type { DepthProgress, ExhaustiveResult } from './bfs.ts';
+import { exhaustiveSearchPooled } from './pool.ts';
+
+/** The depth `verify` searches to unless told otherwise: every sequence of four commands. */
+export const DEFAULT_VERIFY_DEPTH = 4;
+
+export interface VerifyOptions {
+  readonly designs?: ReadonlyArray<Design | string>;
+  readonly profiles?: readonly ProfileName[];
+  readonly config?: Partial<WorldConfig>;
+  readonly depth?: number;
+  /** Stops each cell's search after this many milliseconds (the cell then says how deep it got). */
+  readonly timeLimitMs?: number;
+  /** Count states equal up to renamed clients once (default on, for designs declared symmetric). */
+  readonly symmetry?: boolean;
+  /** Search only slice `index` of `count` of each cell's first commands (for several machines; `report` merges them). */
+  readonly shard?: Shard;
+  /** Worker threads sharing each layer (registered designs only). */
+  readonly workers?: number;
+  readonly invariants?: readonly Invariant[];
+  readonly paranoid?: boolean;
+  /** Polled between states; true stops every search (interrupts). */
+  readonly shouldStop?: () => boolean;
+  readonly onCell?: (p: { readonly design: string; readonly profile: ProfileName; readonly cell: number; readonly cells: number }) => void;
+  readonly onDepth?: (p: DepthProgress & { readonly design: string; readonly profile: ProfileName }) => void;
+}
+
+/** The verify plan: options with defaults filled in and designs resolved; throws RangeError on bad input. */
+export function verifyPlan(opts: VerifyOptions) {
+  const config: WorldConfig = { ...VERIFY_CONFIG, ...opts.config };
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
+  const depth = opts.depth ?? DEFAULT_VERIFY_DEPTH;
+  if (!(Number.isInteger(depth) && depth >= 0 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 0 to 64`);
+  const designs = (opts.designs ?? DESIGNS).map((d) => {
+    if (typeof d !== 'string') return d;
+    const found = designNamed(d);
+    if (!found) throw new RangeError(`unknown design ${d}`);
+    return found;
+  });
+  const profiles = PROFILE_NAMES.filter((p) => (opts.profiles ?? PROFILE_NAMES).includes(p));
+  const cells = cellsOf(designs, profiles);
+  if (cells.length === 0) throw new RangeError(`no cell to search: ${designs.map((d) => d.name).join(', ')} on none of ${profiles.join(', ')}`);
+  const invariants = opts.invariants ?? INVARIANTS;
+  return { config, depth, designs, profiles, cells, invariants: opts.paranoid ? fullChecks(invariants) : invariants };
+}
+
+/** The findings of one cell's exhaustive search: each the shortest counterexample of its invariant. */
+function findingsOf(design: string, profile: ProfileName, config: WorldConfig, checked: readonly Invariant[], r: ExhaustiveResult): Finding[] {
+  return r.violations.map((v) => ({
+    design,
+    profile,
+    config,
+    checked: checked.map((i) => i.name),
+    violation: v.violation,
+    commands: v.commands,
+    block: 0,
+    shortest: true,
+    certified: { depth: v.commands.length - 1, transitions: r.transitions },
+    provenance: { search: 'exhaustive', states: r.states, transitions: r.transitions },
+  }));
+}
+
+/**
+ * Searches every design x profile cell exhaustively to a depth, one cell after another (each
+ * cell's layers shared over the workers). Every cell answers verified to the depth, violated
+ * with the shortest counterexample of each invariant, or the depth it reached when stopped.
+ */
+export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
+  const plan = verifyPlan(opts);
+  const cells: CellResult[] = [];
+  let interrupted = false;
+  for (const [i, { design, profile }] of plan.cells.entries()) {
+    if (opts.shouldStop?.()) {
+      interrupted = true;
+      break;
+    }
+    opts.onCell?.({ design: design.name, profile, cell: i, cells: plan.cells.length });
+    const started = opts.timeLimitMs ? Date.now() : 0;
+    let timedOut = false;
+    const r = await exhaustiveSearchPooled(design, profile, plan.config, plan.invariants, {
+      depth: plan.depth,
+      workers: opts.workers ?? 1,
+      paranoid: opts.paranoid ?? false,
+      ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
+      ...(opts.shard ? { shard: opts.shard } : {}),
+      shouldStop: () => {
+        if (opts.shouldStop?.()) return true;
+        timedOut ||= opts.timeLimitMs !== undefined && Date.now() - started > opts.timeLimitMs;
+        return timedOut;
+      },
+      ...(opts.onDepth ? { onDepth: (p: DepthProgress) => opts.onDepth!({ ...p, design: design.name, profile }) } : {}),
+    });
+    const stopped = r.stoppedBy === 'stopped' && !timedOut;
+    interrupted ||= stopped;
+    cells.push({
+      design: design.name,
+      profile,
+      blocks: [0],
+      findings: findingsOf(design.name, profile, plan.config, plan.invariants, r),
+      stats: emptyStats(plan.invariants),
+      interrupted: stopped,
+      timedOut,
+      exhaustive: { depth: plan.depth, depthDone: r.depthDone, states: r.states, statesPerDepth: r.statesPerDepth, transitions: r.transitions, symmetry: r.symmetry },
+    });
+    if (stopped) break;
+  }
+  return {
+    search: 'exhaustive',
+    config: plan.config,
+    options: { runs: 0, maxCommands: plan.depth, seed: 0, blockRuns: 1, certifyTransitions: 0, depth: plan.depth, symmetry: opts.symmetry ?? true, ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
+    matrix: { designs: plan.designs.map((d) => d.name), profiles: plan.profiles },
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    cells,
+    interrupted,
+  };
+}
