@@ -24,7 +24,7 @@ const recordOf = (runsDir: string, file = 'latest.json') => {
 };
 
 // Three seed blocks a cell (30, 30 and 20 runs), so workers and shards split cells as well as the matrix.
-const SMALL = ['--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '80', '--block-runs', '30', '--seed', '9'];
+const SMALL = ['--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '80', '--block-runs', '30', '--seed', '9', '--certify', '3000'];
 
 describe('fpcheck CLI', () => {
   test('bad arguments and bad configurations exit 2', async () => {
@@ -33,6 +33,8 @@ describe('fpcheck CLI', () => {
     expect(await main(['run', '--design', 'no-such-design'])).toBe(EXIT.badInput);
     expect(await main(['run', '--clients', '40'])).toBe(EXIT.badInput);
     expect(await main(['run', '--shard', '3/2'])).toBe(EXIT.badInput);
+    expect(await main(['run', '--design', 'kernel-extension', '--profile', 'x2'])).toBe(EXIT.badInput);
+    expect(await main(['verify', '--depth', '99'])).toBe(EXIT.badInput);
     expect(await main(['run', '--workers', '0'])).toBe(EXIT.badInput);
     expect(await main(['frobnicate'])).toBe(EXIT.badInput);
   });
@@ -49,7 +51,7 @@ describe('fpcheck CLI', () => {
     quiet();
     const dirs = [0, 1].map(() => scratch('run'));
     for (const d of dirs) {
-      const code = await main(['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '120', '--seed', '5', '--out', join(d, 'cx'), '--runs-dir', join(d, 'runs'), '--fail-on-violation']);
+      const code = await main(['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '120', '--seed', '5', '--certify', '20000', '--out', join(d, 'cx'), '--runs-dir', join(d, 'runs'), '--fail-on-violation']);
       expect(code).toBe(EXIT.violation);
     }
     const [a, b] = dirs.map((d) => filesIn(join(d, 'cx')));

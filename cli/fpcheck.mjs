@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Launcher: lets `npx fpcheck` run the TypeScript entry point through tsx's loader.
+// The command line run from the sources, for tests and development: registers tsx's TypeScript loader first.
+// (The installed `fpcheck` is the compiled dist/cli/bin.js and needs no loader.)
 import { register } from 'tsx/esm/api';
 
 register();
-const { main, quietOnClosedPipe } = await import('./main.ts');
-quietOnClosedPipe();
-process.exitCode = await main(process.argv.slice(2));
+const { start } = await import('./main.ts');
+await start();

@@ -14,7 +14,17 @@ import { EXIT } from './output.ts';
 
 export { EXIT };
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** fpcheck's version, from the package.json above this module (one level up in the sources, two in `dist/`). */
+const VERSION = ((): string => {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not there: look one level further up
+    }
+  }
+  return 'unknown';
+})();
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -162,7 +172,10 @@ export function quietOnClosedPipe(): void {
   });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await start();
+
+/** The command line of this process: what the `fpcheck` executable does. */
+export async function start(): Promise<void> {
   quietOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

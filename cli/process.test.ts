@@ -38,7 +38,7 @@ const until = async (cond: () => boolean, what: string, ms = 30_000) => {
 describe('fpcheck as a process', () => {
   test('SIGINT stops a long run promptly, saves what it found, writes the record marked interrupted, exits 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fpcheck-int-'));
-    const run = fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '10000000', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+    const run = fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '10000000', '--workers', '1', '--certify', '0', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
     await until(() => run.stderr().includes('runs; direct-exact'), 'the search to start');
     // Long enough for the search to find the cell's first violations, far short of its budget.
     await new Promise((r) => setTimeout(r, 1500));
@@ -59,7 +59,7 @@ describe('fpcheck as a process', () => {
 
   test('SIGKILL at moments spread over a run never leaves a torn counterexample file or run record; a later process writes the same bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fpcheck-kill-'));
-    const args = ['run', '--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '40', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')];
+    const args = ['run', '--design', 'direct-exact,shared-proxy', '--profile', 'x2,split', '--runs', '40', '--workers', '1', '--certify', '20000', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')];
     const start = Date.now();
     expect((await fpcheck(args).exit).code).toBe(EXIT.ok);
     const whole = Date.now() - start;

@@ -3,3 +3,4 @@ export * from './lib/format.ts';
 export * from './lib/errors.ts';
 export * from './lib/store.ts';
 export * from './lib/replay.ts';
+export * from './lib/trace.ts';

@@ -7,7 +7,9 @@ import { DEFAULT_SEARCH, searchCell, type CellResult, type Finding, type SearchO
 import { DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 
 /** What to check: designs (objects or registered names) on kernel profiles. */
-export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'block'>> {
+export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'block' | 'deadline'>> {
+  /** Each cell stops this many milliseconds after its first seed block started (results then depend on speed). */
+  readonly timeLimitMs?: number;
   readonly designs?: ReadonlyArray<Design | string>;
   readonly profiles?: readonly ProfileName[];
   readonly config?: Partial<WorldConfig>;
@@ -154,14 +156,14 @@ export function planOf(opts: CheckOptions) {
 }
 
 /** Searches one seed block of a plan (shared by `check` and the worker threads). */
-export function checkUnit(plan: Plan, unit: Unit, opts: Pick<CheckOptions, 'timeLimitMs' | 'weights' | 'shouldStop'>, onRun?: (runs: number) => void): CellResult {
+export function checkUnit(plan: Plan, unit: Unit, opts: Pick<CheckOptions, 'weights' | 'shouldStop'> & { readonly deadline?: number }, onRun?: (runs: number) => void): CellResult {
   return searchCell(unit.design, unit.profile, plan.config, plan.invariants, {
     runs: unit.runs,
     maxCommands: plan.search.maxCommands,
     seed: plan.search.seed,
     block: unit.block,
     certifyTransitions: plan.search.certifyTransitions,
-    ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
+    ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
     ...(opts.weights ? { weights: opts.weights } : {}),
     ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
     ...(onRun ? { onRun } : {}),
@@ -205,6 +207,18 @@ export class CellJoin {
   }
 }
 
+/** Each cell's deadline: its time limit after its first seed block started. */
+export class CellDeadlines {
+  private readonly at = new Map<number, number>();
+  constructor(private readonly limitMs: number | undefined) {}
+  of(cell: number): number | undefined {
+    if (this.limitMs === undefined) return undefined;
+    let d = this.at.get(cell);
+    if (d === undefined) this.at.set(cell, (d = Date.now() + this.limitMs));
+    return d;
+  }
+}
+
 /** The runs planned over every unit, and a progress reporter that adds up runs done. */
 export function progressOf(plan: Plan, onProgress?: (p: Progress) => void): (unit: number, runs: number) => void {
   const total = plan.units.reduce((n, u) => n + u.runs, 0);
@@ -229,10 +243,12 @@ export function check(opts: CheckOptions = {}): CheckResult {
   const plan = planOf(opts);
   const join = new CellJoin(plan);
   const progress = progressOf(plan, opts.onProgress);
+  const deadlines = new CellDeadlines(opts.timeLimitMs);
   for (const [i, unit] of plan.units.entries()) {
     if (opts.shouldStop?.()) break;
     progress(i, 0);
-    const r = checkUnit(plan, unit, opts, (runs) => progress(i, runs));
+    const deadline = deadlines.of(unit.cell);
+    const r = checkUnit(plan, unit, { ...opts, ...(deadline !== undefined ? { deadline } : {}) }, (runs) => progress(i, runs));
     for (const f of r.findings) opts.onFinding?.(f);
     join.add(i, r);
     if (r.interrupted) break;

@@ -16,8 +16,8 @@ export interface SearchOptions {
   readonly seed: number;
   /** Which seed block of the cell this search is (0 unless the cell's budget is split; see `check`). */
   readonly block?: number;
-  /** Stops the search after this many milliseconds (makes results depend on speed; off by default). */
-  readonly timeLimitMs?: number;
+  /** Stops the search at this time (milliseconds since the epoch): the cell's time limit. Makes results depend on speed; off by default. */
+  readonly deadline?: number;
   readonly weights?: CommandWeights;
   /** Called after each search run, for progress displays. */
   readonly onRun?: (runsDone: number) => void;
@@ -130,11 +130,16 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       }
     });
     const seed = cellSeed(opts.seed, design.name, profile, round, block);
+    const remaining = opts.deadline === undefined ? undefined : opts.deadline - Date.now();
+    if (remaining !== undefined && remaining <= 0) {
+      timedOut = true;
+      break;
+    }
     opts.onPhase?.({ kind: 'round', round });
     const result = fc.check(property, {
       seed,
       numRuns: runsLeft,
-      ...(opts.timeLimitMs ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}),
+      ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),
       ...(opts.shouldStop ? { plugins: [stopWhen(opts.shouldStop)] } : {}),
     });
     interrupted = opts.shouldStop?.() ?? false;
@@ -161,11 +166,42 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     };
     // A design that cannot be copied cannot be searched exhaustively: its findings stay `unknown`.
     const budget = opts.certifyTransitions ?? DEFAULT_CERTIFY_TRANSITIONS;
-    findings.push(budget > 0 && new World(config, design, profile).branchable ? certify(design, profile, config, checked, found, budget) : found);
+    findings.push(budget > 0 && new World(config, design, profile).branchable ? certify(design, profile, config, checked, found, { maxTransitions: budget, seed }) : found);
     opts.onPhase?.({ kind: 'certified', invariant: first.invariant });
     active = active.filter((i) => i.name !== first.invariant);
   }
   return { design: design.name, profile, blocks: [block], findings, stats, interrupted, timedOut };
+}
+
+/**
+ * Looks for a sequence of at most `maxCommands` commands whose first violation, of the
+ * `checked` invariants, is `target`: fast-check's runs of short sequences, the failure shrunk and
+ * made 1-minimal. The certification uses it to complete a proof: once an exhaustive search has
+ * shown that no shorter sequence breaks the target, any sequence of the next length that does
+ * is the shortest there is. Deterministic for a seed.
+ */
+export function searchShort(
+  scenario: Scenario,
+  checked: readonly Invariant[],
+  target: string,
+  opts: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly weights?: CommandWeights },
+): { commands: Command[]; violation: Violation } | null {
+  const anyCommand = intentArbitrary(scenario.config, scenario.profile, opts.weights ?? DEFAULT_WEIGHTS).map((i) => new StepCommand(i));
+  const property = fc.property(fc.commands([anyCommand], { maxCommands: opts.maxCommands, size: 'max' }), (cmds) => {
+    const runner = new Runner(scenario, checked, null);
+    try {
+      fc.modelRun(() => ({ model: runner, real: runner }), cmds);
+    } catch (e) {
+      if (!(e instanceof ViolationFound)) throw e;
+      // Only the target counts; a run that breaks another invariant first ends without failing.
+      if (e.violation.invariant === target) throw e;
+    }
+  });
+  const result = fc.check(property, { seed: opts.seed, numRuns: opts.runs });
+  if (!result.failed || !result.counterexample) return null;
+  const shrunk = concrete(scenario, checked, [...result.counterexample[0]].map((c) => unwrap(c).intent));
+  const first = runCommands(scenario, shrunk, checked).violation;
+  return first?.invariant === target ? minimize(scenario, shrunk, checked, target) : null;
 }
 
 /** The system under test for fast-check's model run: a world whose every step is judged by the invariants. */

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { BadFileError, describeStatus, replayFile } from '../../counterexamples/index.ts';
 import { EXIT } from '../output.ts';
-import { showTrace } from '../trace.ts';
+import { showTrace } from '../../counterexamples/index.ts';
 
 /** `fpcheck replay`: each file in turn, one line each; the exit code is the worst of them (a file that cannot be read counts as bad input). */
 export function replayCommand(files: readonly string[], opts: { quiet?: boolean }): number {

@@ -7,7 +7,7 @@ import { DESIGNS, PROFILE_NAMES } from '../../model/index.ts';
 import { check } from '../../properties/index.ts';
 import { coverageJson, coverageMarkdown, mergeRuns, parseRunRecord, RUN_FORMAT, RUN_VERSION, runRecordOf, type RunRecord } from '../../reports/index.ts';
 import { EXIT, main } from '../main.ts';
-import { showTrace } from '../trace.ts';
+import { showTrace } from '../../counterexamples/index.ts';
 import { arbitraryJsonText, mutantsOf } from './mutate.ts';
 
 /** How one input ended: a result, a typed refusal, or a crash (any other exception, a bad exit code, or too slow). */
@@ -64,10 +64,10 @@ function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunR
     .slice(0, 8)
     .map((f) => JSON.parse(readFileSync(f, 'utf8')) as unknown);
   if (counterexamples.length === 0) throw new Error(`no counterexample files in ${dir} to start from`);
-  const small = { runs: 3, maxCommands: 12, seed: 1, blockRuns: 2 };
+  const small = { runs: 3, maxCommands: 12, seed: 1, blockRuns: 2, certifyTransitions: 2000 };
   const fileOf = (f: { design: string; profile: string; violation: { invariant: string } }) => `counterexamples/${f.design}.${f.profile}.${f.violation.invariant}.json`;
   const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
-    runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false, ...(shard ? { shard } : {}) }, fileOf),
+    runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false }, fileOf),
   );
   return { counterexamples, runs, shards: [runs[1]!, runs[2]!] };
 }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { match } from 'ts-pattern';
-import { CellJoin, planOf, progressOf, resultOf, type CheckOptions, type CheckResult } from '../check.ts';
+import { CellDeadlines, CellJoin, planOf, progressOf, resultOf, type CheckOptions, type CheckResult } from '../check.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import { workerUrl } from './workerUrl.ts';
 
 export interface ParallelOptions extends Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop'> {
   /** Registered design names (a design object cannot cross to another thread). */
@@ -33,7 +34,8 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort);
   const progress = progressOf(plan, onProgress);
-  const pool = Array.from({ length: units === 0 ? 0 : count }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
+  const deadlines = new CellDeadlines(options.timeLimitMs);
+  const pool = Array.from({ length: units === 0 ? 0 : count }, () => new Worker(workerUrl(import.meta.url, 'worker'), { workerData: setup }));
   try {
     await Promise.all(
       pool.map(
@@ -43,7 +45,8 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
             const feed = () => {
               if (next < units && Atomics.load(stop, 0) === 0) {
                 progress(next, 0);
-                send({ kind: 'unit', unit: next++ });
+                const deadline = deadlines.of(plan.units[next]!.cell);
+                send({ kind: 'unit', unit: next++, ...(deadline !== undefined ? { deadline } : {}) });
               } else send({ kind: 'close' });
             };
             w.on('message', (m: FromWorker) =>

@@ -9,7 +9,7 @@ export interface WorkerSetup {
 }
 
 /** Main thread to worker: search seed block `unit` of the plan, or finish. */
-export type ToWorker = { readonly kind: 'unit'; readonly unit: number } | { readonly kind: 'close' };
+export type ToWorker = { readonly kind: 'unit'; readonly unit: number; readonly deadline?: number } | { readonly kind: 'close' };
 
 /** Worker to main thread. */
 export type FromWorker =

@@ -12,8 +12,8 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 port.on('message', (m: ToWorker) =>
   match(m)
-    .with({ kind: 'unit' }, ({ unit }) => {
-      const result = checkUnit(plan, plan.units[unit]!, { ...setup.options, shouldStop: () => Atomics.load(stop, 0) !== 0 }, (runs) => {
+    .with({ kind: 'unit' }, ({ unit, deadline }) => {
+      const result = checkUnit(plan, plan.units[unit]!, { ...setup.options, ...(deadline !== undefined ? { deadline } : {}), shouldStop: () => Atomics.load(stop, 0) !== 0 }, (runs) => {
         // Progress every few runs is enough for a display and keeps the channel quiet.
         if (runs % 10 === 0) send({ kind: 'progress', unit, runs });
         // (the block's last count comes with its result)

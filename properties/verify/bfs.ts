@@ -30,6 +30,12 @@ export interface ExhaustiveOptions {
    */
   readonly audits?: number;
   /**
+   * Do not start a depth whose transitions, estimated from the depth before, would overrun
+   * `maxTransitions`: stop at the last whole depth instead (a pure function of the counts, so
+   * still deterministic).
+   */
+  readonly estimateLayers?: boolean;
+  /**
    * Count the states of the last depth (default). A search for a shorter counterexample only
    * judges the last depth's transitions: it neither hashes nor stores what they reach.
    */
@@ -269,10 +275,21 @@ export class BreadthFirst {
     this.opts.onDepth?.({ depth: this.depthDone, states: this.visited.size, transitions: this.transitions });
     // Every invariant is violated: nothing is left to look for deeper.
     if (this.violations.size === this.space.invariants.length) this.halted = true;
+    // The next depth costs about its states times the transitions per state of this one.
+    const states = this.layer.to - this.layer.from;
+    const perState = this.lastLayerTransitions / Math.max(1, this.statesPerDepth[this.depthDone - 1] ?? 1);
+    if (this.opts.estimateLayers && this.opts.maxTransitions !== undefined && this.depthDone < this.opts.depth && this.transitions + states * perState > this.opts.maxTransitions) {
+      this.stoppedBy = 'budget';
+    }
+    this.layerStart = this.transitions;
   }
 
   /** True once every invariant is violated. */
   halted = false;
+  private layerStart = 0;
+  private get lastLayerTransitions(): number {
+    return this.transitions - this.layerStart;
+  }
 
   result(): ExhaustiveResult {
     return {

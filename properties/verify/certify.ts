@@ -1,32 +1,64 @@
-import type { Design, ProfileName, WorldConfig } from '../../model/index.ts';
+import type { Command, CommandKind, Design, ProfileName, WorldConfig } from '../../model/index.ts';
+import { DEFAULT_WEIGHTS, type CommandWeights } from '../arbitraries.ts';
 import type { Invariant } from '../invariant.ts';
-import type { Finding } from '../search.ts';
+import { searchShort, type Finding } from '../search.ts';
 import { exhaustiveSearch } from './bfs.ts';
 
 /** The default budget of a search for a shorter counterexample, in transitions judged: it does not depend on speed, so runs stay reproducible. */
 export const DEFAULT_CERTIFY_TRANSITIONS = 2_000_000;
 
+/** Runs of each short random search that tries to complete a proof (sequences of one length, so each run is cheap): a hundredth of the budget, at most 30,000. */
+const shortRuns = (maxTransitions: number): number => Math.min(30_000, Math.ceil(maxTransitions / 100));
+
+/** Command weights that draw the kinds of `commands` as often as they occur there: a longer counterexample hints at the kinds a shorter one needs. */
+function weightsOf(commands: readonly Command[]): CommandWeights {
+  const w: Record<CommandKind, number> = { alloc: 0, request: 0, share: 0, release: 0, dealloc: 0, map: 0, unmap: 0, touch: 0, exit: 0 };
+  for (const c of commands) w[c.kind]++;
+  return w;
+}
+
 /**
- * Looks for a counterexample shorter than `finding` breadth-first: every command sequence of
- * fewer commands, with the finding's checked invariants, until the same invariant is the first
- * violated. Returns the shorter one found (then shortest by construction), or the finding
- * certified shortest, or the finding marked `unknown` when the budget ran out first. Pure.
+ * Looks for a counterexample shorter than `finding`, with the finding's checked invariants,
+ * until the same invariant is the first violated:
+ * 1. breadth-first over every sequence of fewer commands, depth by depth, not starting a depth
+ *    whose estimated cost would overrun the budget. A counterexample met there is the shortest.
+ * 2. If some depth D was exhausted but the next was not searched, no counterexample has D
+ *    commands or fewer; a short random search for one of D + 1 commands then completes the
+ *    proof when it finds one (it is then the shortest there is). It draws first the command
+ *    kinds of the finding, then all kinds as the main search does.
+ * 3. Failing that, breadth-first again with the whole budget into depth D + 1.
+ * Returns the shortest found, the finding certified shortest, or the finding marked `unknown`.
+ * Pure (deterministic for a seed).
  */
-export function certify(design: Design, profile: ProfileName, config: WorldConfig, checked: readonly Invariant[], finding: Finding, maxTransitions: number): Finding {
+export function certify(design: Design, profile: ProfileName, config: WorldConfig, checked: readonly Invariant[], finding: Finding, budget: { readonly maxTransitions: number; readonly seed: number }): Finding {
   const target = finding.violation.invariant;
   if (finding.commands.length <= 1) return { ...finding, shortest: true, certified: { depth: 0, transitions: 0 } };
   const depth = finding.commands.length - 1;
-  const r = exhaustiveSearch(design, profile, config, checked, { depth, target, maxTransitions, countLastDepth: false });
-  const shorter = r.violations.find((v) => v.violation.invariant === target);
-  if (shorter) {
-    return {
-      ...finding,
-      violation: shorter.violation,
-      commands: shorter.commands,
-      shortest: true,
-      certified: { depth: shorter.commands.length - 1, transitions: r.transitions },
-      provenance: { search: 'exhaustive', states: r.states, transitions: r.transitions },
-    };
+  const search = (estimate: boolean) => exhaustiveSearch(design, profile, config, checked, { depth, target, maxTransitions: budget.maxTransitions, countLastDepth: false, estimateLayers: estimate });
+  const first = search(true);
+  const shortest = (commands: readonly Finding['commands'][number][], violation: Finding['violation'], transitions: number, states: number): Finding => ({
+    ...finding,
+    violation,
+    commands,
+    shortest: true,
+    certified: { depth: commands.length - 1, transitions },
+    provenance: { search: 'exhaustive', states, transitions },
+  });
+  const found = (r: ReturnType<typeof search>) => r.violations.find((v) => v.violation.invariant === target);
+  const f1 = found(first);
+  if (f1) return shortest(f1.commands, f1.violation, first.transitions, first.states);
+  if (first.depthDone === depth) return { ...finding, shortest: true, certified: { depth, transitions: first.transitions } };
+  const next = first.depthDone + 1;
+  for (const weights of [weightsOf(finding.commands), DEFAULT_WEIGHTS]) {
+    const short = searchShort({ config, design, profile }, checked, target, { runs: shortRuns(budget.maxTransitions), maxCommands: next, seed: budget.seed, weights });
+    if (short && short.commands.length === next) {
+      return { ...finding, violation: short.violation, commands: short.commands, shortest: true, certified: { depth: first.depthDone, transitions: first.transitions } };
+    }
   }
-  return r.depthDone === depth ? { ...finding, shortest: true, certified: { depth, transitions: r.transitions } } : { ...finding, shortest: 'unknown', certified: { depth: r.depthDone, transitions: r.transitions } };
+  const second = search(false);
+  const f2 = found(second);
+  if (f2) return shortest(f2.commands, f2.violation, second.transitions, second.states);
+  return second.depthDone === depth
+    ? { ...finding, shortest: true, certified: { depth, transitions: second.transitions } }
+    : { ...finding, shortest: 'unknown', certified: { depth: second.depthDone, transitions: first.transitions + second.transitions } };
 }

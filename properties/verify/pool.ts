@@ -4,6 +4,7 @@ import type { Invariant } from '../invariant.ts';
 import { BreadthFirst, exhaustiveSearch, type ExhaustiveOptions, type ExhaustiveResult } from './bfs.ts';
 import { SearchSpace, type Expansion } from './expand.ts';
 import type { FromVerifyWorker, ToVerifyWorker, VerifyWorkerSetup } from './protocol.ts';
+import { workerUrl } from '../parallel/workerUrl.ts';
 
 export interface PooledOptions extends ExhaustiveOptions {
   /** Worker threads that share each layer's states; 1 searches in this thread. */
@@ -22,7 +23,7 @@ export async function exhaustiveSearchPooled(design: Design, profile: ProfileNam
   if (opts.workers <= 1) return exhaustiveSearch(design, profile, config, invariants, opts);
   const bfs = new BreadthFirst(new SearchSpace(design, profile, config, invariants, opts.symmetry ?? true), opts);
   const setup: VerifyWorkerSetup = { design: design.name, profile, config, invariants: invariants.map((i) => i.name), symmetry: opts.symmetry ?? true, paranoid: opts.paranoid ?? false };
-  const pool = Array.from({ length: opts.workers }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: setup }));
+  const pool = Array.from({ length: opts.workers }, () => new Worker(workerUrl(import.meta.url, 'worker'), { workerData: setup }));
   try {
     while (bfs.going && !bfs.halted) {
       await layer(bfs, pool, opts);
