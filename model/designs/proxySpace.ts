@@ -33,7 +33,7 @@ export class ProxySpace {
     );
     if (!slot) {
       const region = this.place(req.order);
-      if (!region) return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort() })) };
+      if (!region) return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort(), handle: s.handle })) };
       for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
       slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
       // Kept in address order, so which fitting slot is reused depends on the slots alone, not on their history.

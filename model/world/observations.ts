@@ -6,6 +6,8 @@ export interface SpaceSlot {
   readonly region: Fpage;
   /** Clients the region serves. */
   readonly users: readonly number[];
+  /** The allocation whose frames the region holds. */
+  readonly handle: number;
 }
 
 /** How a command ended. */

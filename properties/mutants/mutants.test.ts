@@ -1,0 +1,31 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_CONFIG, designNamed, World } from '../../model/index.ts';
+import { check } from '../check.ts';
+import { INVARIANTS } from '../invariants/index.ts';
+import { MUTANTS } from './mutants.ts';
+
+/** Seeds the default budget is held to: each mutant must be caught on at least 5 of them. */
+const SEEDS = [1, 2, 3, 4, 5, 6];
+
+describe.each(MUTANTS.map((m) => [m.design.name, m] as const))('%s', (_name, m) => {
+  test(`differs from ${m.base} on a scenario written by hand`, () => {
+    const base = new World(DEFAULT_CONFIG, designNamed(m.base)!, m.profile);
+    const mutant = new World(DEFAULT_CONFIG, m.design, m.profile);
+    let differs = false;
+    for (const c of m.differsOn) {
+      const [a, b] = [base.step(c), mutant.step(c)];
+      expect(a.outcome.kind, `${c.kind} applies to ${m.base}`).toBe('applied');
+      differs ||= a.outcome.kind !== b.outcome.kind || base.fingerprint() !== mutant.fingerprint();
+    }
+    expect(differs).toBe(true);
+  });
+
+  test(`the default search finds ${m.breaks} broken on at least 5 of ${SEEDS.length} seeds`, () => {
+    const names = INVARIANTS.filter((i) => i.property === m.breaks).map((i) => i.name);
+    const caught = SEEDS.filter((seed) => {
+      const r = check({ designs: [m.design], profiles: [m.profile], seed, certifyTransitions: 0 });
+      return r.cells[0]!.findings.some((f) => names.includes(f.violation.invariant));
+    });
+    expect(caught.length, `caught on seeds ${caught.join(', ') || 'none'}`).toBeGreaterThanOrEqual(5);
+  });
+});
