@@ -35,6 +35,7 @@ export function reportCommand(runs: readonly string[], opts: { runsDir: string; 
   }
   console.log(`Wrote ${written.join(', ')} from ${paths.join(', ')}`);
   if (!record.complete) console.log(pc.yellow(`The record does not cover the whole matrix (${record.incomplete.join('; ')}); the reports say so at the top.`));
+  // The reports are written whatever happens; a cited file that cannot be read is bad input all the same.
   for (const u of unreadable) console.error(pc.yellow(`fpcheck: no trace picture: ${u.reason}`));
-  return EXIT.ok;
+  return unreadable.length > 0 ? EXIT.badInput : EXIT.ok;
 }

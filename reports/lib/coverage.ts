@@ -73,10 +73,23 @@ const pct = (k: number, n: number): string => (n === 0 ? '-' : `${Math.round((10
 
 /** The Markdown report, for a pull-request comment. Pure. */
 export function coverageMarkdown(run: RunRecord): string {
-  const lines: string[] = [];
-  lines.push(`# fpcheck coverage (seed ${run.seed}, ${run.runs} runs x up to ${run.maxCommands} commands per cell)${run.interrupted ? ' - INTERRUPTED' : ''}`, '');
-  lines.push('## Verdicts', '', `| design | profile | ${PROPERTIES.join(' | ')} |`, `|---|---|${PROPERTIES.map(() => '---').join('|')}|`);
-  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
+  const lines: string[] = ['# fpcheck coverage', ''];
+  const partial = completeness(run);
+  if (partial) lines.push(`> **${partial}**`, '');
+  lines.push(headline(run), '');
+  lines.push('## Verdicts', '', `| design | profile | searched | ${PROPERTIES.join(' | ')} |`, `|---|---|---|${PROPERTIES.map(() => '---').join('|')}|`);
+  for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${searched(c)} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
+  const findings = () => {
+    lines.push('', '## Counterexamples', '');
+    for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : ' (shortest unknown)'}: ${f.message} (\`${f.file || 'not saved'}\`)`);
+    return `${lines.join('\n')}\n`;
+  };
+  if (run.search === 'exhaustive') {
+    const depth = Math.max(...run.cells.map((c) => c.exhaustive?.statesPerDepth.length ?? 0));
+    lines.push('', '## Distinct states per depth', '', `| design | profile | ${Array.from({ length: depth }, (_, d) => `depth ${d}`).join(' | ')} |`, `|---|---|${Array.from({ length: depth }, () => '---').join('|')}|`);
+    for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${Array.from({ length: depth }, (_, d) => c.exhaustive?.statesPerDepth[d] ?? '').join(' | ')} |`);
+    return findings();
+  }
   lines.push('', '## Non-vacuous share of runs per invariant', '', `| design | profile | ${INVARIANTS.map((i) => i.name).join(' | ')} |`, `|---|---|${INVARIANTS.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${INVARIANTS.map((i) => pct(c.stats.invariants[i.name]?.runsNonVacuous ?? 0, c.stats.runs)).join(' | ')} |`);
   lines.push('', '## Commands applied (of generated; the rest were unfit, refused or exhausted)', '', `| design | profile | ${COMMAND_KINDS.join(' | ')} |`, `|---|---|${COMMAND_KINDS.map(() => '---').join('|')}|`);
@@ -85,7 +98,5 @@ export function coverageMarkdown(run: RunRecord): string {
   for (const row of reachRows(run)) lines.push(`| ${row.kind} | ${row.cls} | ${row.drawn} | ${row.applied} | ${row.missingIn} |`);
   lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);
-  lines.push('', '## Counterexamples', '');
-  for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : ' (shortest unknown)'}: ${f.message} (\`${f.file}\`)`);
-  return `${lines.join('\n')}\n`;
+  return findings();
 }

@@ -2,6 +2,7 @@ import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES, type Histogram } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
 import type { PictureNode, TracePicture } from './tracePicture.ts';
+import { reachRows } from './coverage.ts';
 import { completeness, headline, searched } from './summary.ts';
 import { showVerdict, verdictOf } from './verdicts.ts';
 
@@ -96,6 +97,15 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
   }
   out.push('</table>');
 
+  if (run.search === 'exhaustive') {
+    const depth = Math.max(...run.cells.map((c) => c.exhaustive?.statesPerDepth.length ?? 0));
+    out.push(`<h2>Distinct states per depth</h2><p class="note">States the exhaustive search reached, each counted once${run.symmetry === false ? '' : ' (states equal up to renamed clients count once)'}.</p>`);
+    out.push(`<table class="states"><tr><th>design</th><th>profile</th>${Array.from({ length: depth }, (_, d) => `<th>depth ${d}</th>`).join('')}</tr>`);
+    for (const c of run.cells) out.push(`<tr><td>${esc(c.design)}</td><td>${esc(c.profile)}</td>${Array.from({ length: depth }, (_, d) => `<td>${c.exhaustive?.statesPerDepth[d] ?? ''}</td>`).join('')}</tr>`);
+    out.push('</table>');
+    return counterexamples(out, pictures, unreadable);
+  }
+
   out.push(`<h2>Invariant coverage</h2><p class="note">Share of runs in which each invariant was checked non-vacuously; the tick is the share it requires before "holds" counts as evidence.</p>`);
   out.push(`<table class="coverage"><tr><th>design</th><th>profile</th>${INVARIANTS.map((i) => `<th title="${esc(i.premise)}">${esc(i.name)}</th>`).join('')}</tr>`);
   for (const c of run.cells) {
@@ -126,6 +136,10 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
   for (const d of designs) out.push(`<tr><td>${esc(d)}</td>${KERNEL_BRANCHES.map((b) => `<td>${run.cells.filter((c) => c.design === d).reduce((s, c) => s + (c.stats.branches[b] ?? 0), 0)}</td>`).join('')}</tr>`);
   out.push('</table>');
 
+  out.push(`<h2>Reach</h2><p class="note">Per command kind, the argument classes drawn and applied over all cells; a class drawn rarely or never is a hole in generation.</p><table class="reach"><tr><th>command</th><th>class</th><th>drawn</th><th>applied</th><th>cells without it</th></tr>`);
+  for (const r of reachRows(run)) out.push(`<tr data-reach="${esc(`${r.kind}/${r.cls}`)}"><td>${esc(r.kind)}</td><td>${esc(r.cls)}</td><td>${r.drawn}</td><td>${r.applied}</td><td>${r.missingIn}</td></tr>`);
+  out.push('</table>');
+
   out.push(`<h2>Cost per design</h2><p class="note">Distributions over all runs of the design's cells: per step, mappings removed from clients that did not act and kernel calls; per run's end, mapping-database nodes and proxy pages.</p>`);
   for (const d of designs) {
     const sum = { collateral: {} as Histogram, kernelCalls: {} as Histogram, nodes: {} as Histogram, proxyPages: {} as Histogram };
@@ -139,6 +153,11 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
     out.push('</div>');
   }
 
+  return counterexamples(out, pictures, unreadable);
+}
+
+/** The counterexamples section and the end of the page. */
+function counterexamples(out: string[], pictures: readonly TracePicture[], unreadable: ReadonlyArray<{ file: string; reason: string }>): string {
   out.push(`<h2>Counterexamples</h2><p class="note">The derivation trees of the frames the violating step involved, just before and just after it. Red: removed; blue: created; purple: changed in place; orange: a client or proxy mapping that no allocation it holds (or derives from a holder of) backs any more.</p>`);
   if (pictures.length === 0) out.push('<p>None found.</p>');
   for (const p of pictures) {
