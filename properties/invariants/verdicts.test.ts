@@ -123,6 +123,10 @@ describe('isolation.no-cross-task-flush', () => {
     const over = world('direct-exact');
     const setup = [alloc(2, 0), request(2, 0, 0, 0, 9), alloc(0, 0), request(0, 1, 0, 0, 0), alloc(1, 0), request(1, 2, 0, 0, 5)];
     expect(last(over, noCrossTaskFlush, [...setup, { kind: 'map', client: 0, vaddr: 0, order: 0, other: 1, toVaddr: 5 }]).kind).toBe('holds');
+    // The owner holds the block, but its only mapping came from the sharer: the sharer letting go takes it, by right.
+    const throughSharer = world('direct-exact');
+    const viaSharer = [alloc(0, 0), share(0, 0, 1), request(1, 0, 0, 0, 0), { kind: 'map', client: 1, vaddr: 0, order: 0, other: 0, toVaddr: 5 } as Command, alloc(2, 0), request(2, 1, 0, 0, 0)];
+    expect(last(throughSharer, noCrossTaskFlush, [...viaSharer, { kind: 'release', client: 1, handle: 0 }]).kind).toBe('holds');
     // c1 released the block; the owner's dealloc then takes c1's stale mapping: c1 is not entitled any more.
     const stale = designWorld(scorched);
     expect(last(stale, noCrossTaskFlush, [alloc(0, 0), request(0, 0, 0, 0, 0), alloc(1, 0), request(1, 1, 0, 0, 0), { kind: 'release', client: 1, handle: 1 }]).kind).not.toBe('violated');
@@ -152,12 +156,22 @@ describe('availability.no-exhaustion', () => {
     expect(exhausted(w, 0, 3, [slot(0, 0, [0], 0)]).kind).toBe('holds');
   });
 
+  test("a slot of a block the client let go of is not the client's doing", () => {
+    const w = world('shared-proxy');
+    w.step(alloc(1, 2));
+    w.step(share(1, 0, 0));
+    w.step({ kind: 'release', client: 0, handle: 0 });
+    w.step(alloc(0, 1));
+    expect(exhausted(w, 0, 2, [slot(0, 1, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 2 pages of it held for clients 0 (last region ends at 6)" });
+  });
+
   test('slots the server keeps for memory nobody holds count against it, not against the client', () => {
     const w = world('shared-proxy');
     w.step(alloc(0, 2));
     w.step({ kind: 'dealloc', client: 0, handle: 0 });
     w.step(alloc(0, 1));
     expect(exhausted(w, 0, 2, [slot(0, 2, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for clients 0 (1 region for memory no longer held) (last region ends at 6)" });
+    expect(exhausted(w, 0, 2, [slot(0, 1, [], 1), slot(2, 1, [], 1), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for no client (2 regions for memory no longer held) (last region ends at 6)" });
     // Its own live slot alone leaves no room for 8 pages: that is the client's doing, stale slots or not.
     expect(exhausted(w, 0, 3, [slot(0, 2, [0], 0), slot(4, 1, [0], 1)]).kind).toBe('holds');
   });
@@ -185,6 +199,9 @@ describe('safety.no-extant-after-dealloc', () => {
     // direct-containing unmaps physmem's whole fpage: client 1's mapping of another block goes, nothing of the freed block was mapped.
     const v = last(world('direct-containing'), noExtantAfterDealloc, [alloc(0, 1), alloc(1, 1), request(1, 1, 0, 1, 0), { kind: 'dealloc', client: 0, handle: 0 }]);
     expect(v.kind).toBe('vacuous');
+    // The mapping taken ends exactly where the freed block begins.
+    const next = last(world('direct-containing'), noExtantAfterDealloc, [alloc(1, 1), request(1, 0, 0, 1, 0), alloc(0, 1), { kind: 'dealloc', client: 0, handle: 1 }]);
+    expect(next.kind).toBe('vacuous');
   });
 
   test('violated at once for a node on frames of no live allocation, and a share of a live block judges nothing here', () => {
@@ -202,6 +219,10 @@ describe('safety.no-foreign-frames', () => {
     expect(last(world(), noForeignFrames, [alloc(0, 1), request(0, 0, 0, 1, 0), { kind: 'map', client: 0, vaddr: 0, order: 1, other: 2, toVaddr: 8 }]).kind).toBe('holds');
     // A share of a live block re-judges its client nodes.
     expect(last(world(), noForeignFrames, [alloc(0, 1), request(0, 0, 0, 1, 0), share(0, 0, 1)]).kind).toBe('holds');
+  });
+
+  test('a dealloc judges no client node here: the block is gone, its frames are the other safety invariant\'s', () => {
+    expect(last(world('direct-exact', 'ignore'), noForeignFrames, [alloc(0, 1), request(0, 0, 0, 1, 0), { kind: 'dealloc', client: 0, handle: 0 }]).kind).toBe('vacuous');
   });
 
   test('violated for a node kept after its client let go of the block', () => {
@@ -273,6 +294,7 @@ describe('structure.refused-changes-nothing', () => {
     expect(refusedLeavesState.check(observation({}), w).kind).toBe('vacuous');
     const refused = { outcome: { kind: 'refused', reason: 'quota' } } as const;
     expect(refusedLeavesState.check(observation(refused), w).kind).toBe('holds');
+    expect(refusedLeavesState.check(observation({ ...refused, effects: [effect({}), effect({})] }), w).kind).toBe('holds');
     const node = w.kernel.db.inSpace('physmem', { base: 0, order: 8 })[0]!;
     for (const change of [{ created: [node] }, { removed: [{ node, ancestry: [], cause: 'revoke' as const }] }, { changed: [node] }]) {
       expect(refusedLeavesState.check(observation({ ...refused, effects: [effect({}), effect(change)] }), w)).toEqual({ kind: 'violated', message: 'command was refused (quota) yet the kernel changed' });
