@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { describeStatus, listCounterexamples, replayFile, saveFinding, showTrace } from './counterexamples/index.ts';
-import type { Design } from './model/index.ts';
+import { designNamed, DESIGNS, type Design } from './model/index.ts';
 import { check, planOf, PROPERTIES, type CheckOptions, type CheckResult, type Property } from './properties/index.ts';
 import { verdictOf, type RecordedCell } from './reports/index.ts';
 
@@ -42,7 +42,8 @@ export function checkDesigns(designs: Design | readonly Design[], opts: DesignSu
           const v = verdictOf(cell, property);
           if (v.kind === 'violated') {
             const file = saveFinding(out, files.get(v.finding.invariant)!, 'vitest');
-            expect.fail(`${v.finding.invariant} violated after ${v.finding.length} steps${v.finding.shortest === true ? ' (shortest)' : ''}: ${v.finding.message}\n${showTrace(replayFile(file))}\nsaved as ${file}; replay with: npx fpcheck replay ${file}`);
+            const how = designNamed(design.name) === design ? `npx fpcheck replay ${file}` : `replaySuite('${out}', { designs: [${design.name}] }) in a vitest file`;
+            expect.fail(`${v.finding.invariant} violated after ${v.finding.length} steps${v.finding.shortest === true ? ' (shortest)' : ''}: ${v.finding.message}\n${showTrace(replayFile(file, [design]))}\nsaved as ${file}; replay with: ${how}`);
           }
           if (v.kind === 'insufficient-evidence') {
             expect.fail(`too little evidence for ${v.invariant}: its premise arose in ${Math.round(v.share * 100)}% of ${c.stats.runs} runs; the 95% lower bound ${Math.round(v.lowerBound * 100)}% is under the ${Math.round(v.required * 100)}% it needs`);
@@ -61,14 +62,15 @@ export function checkDesigns(designs: Design | readonly Design[], opts: DesignSu
  * import { replaySuite } from 'fpcheck/vitest';
  * replaySuite('counterexamples');
  */
-export function replaySuite(dir: string, opts: { readonly expect?: 'reproduces' | 'no-longer-fails' } = {}): void {
+export function replaySuite(dir: string, opts: { readonly expect?: 'reproduces' | 'no-longer-fails'; readonly designs?: readonly Design[] } = {}): void {
   const want = opts.expect ?? 'reproduces';
+  const designs = [...DESIGNS, ...(opts.designs ?? [])];
   describe(`saved counterexamples in ${dir}`, () => {
     const files = listCounterexamples(dir);
     if (files.length === 0) test.skip('(none saved)', () => undefined);
     for (const file of files) {
       test(file, () => {
-        const r = replayFile(file);
+        const r = replayFile(file, designs);
         if (r.status.kind !== want) expect.fail(`${describeStatus(r.status)}\n${showTrace(r)}`);
       });
     }

@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import { configProblems, designNamed, type Command, type ProfileName } from '../../model/index.ts';
+import { configProblems, designNamed, DESIGNS, type Command, type Design, type ProfileName } from '../../model/index.ts';
 import { invariantNamed, runCommands, type Invariant, type TraceStep, type Violation } from '../../properties/index.ts';
 import { BadFileError } from './errors.ts';
 import type { CounterexampleFile } from './format.ts';
@@ -21,12 +21,12 @@ export interface ReplayResult {
 }
 
 /** Replays a counterexample on a fresh world, from its content alone. Deterministic. */
-export function replayCounterexample(c: CounterexampleFile, file = '(memory)'): ReplayResult {
+export function replayCounterexample(c: CounterexampleFile, file = '(memory)', designs: readonly Design[] = DESIGNS): ReplayResult {
   // Each field can be in range while the whole makes no world (found by the fuzz campaign).
   const problems = configProblems(c.config);
   if (problems.length > 0) throw new BadFileError(file, 'config', `describes no usable world: ${problems.join('; ')}`);
-  const design = designNamed(c.design);
-  if (!design) throw new BadFileError(file, 'design', `unknown design ${JSON.stringify(c.design)}`);
+  const design = designs.find((d) => d.name === c.design);
+  if (!design) throw new BadFileError(file, 'design', `unknown design ${JSON.stringify(c.design)}${designNamed(c.design) ? '' : ' (not a registered one: replay a design of your own through the library, giving it the design)'}`);
   if (!design.supports(c.profile as ProfileName)) throw new BadFileError(file, 'profile', `design ${c.design} does not run on ${c.profile}`);
   const invariants: Invariant[] = c.checked.map((name, i) => {
     const inv = invariantNamed(name);
@@ -46,8 +46,8 @@ export function replayCounterexample(c: CounterexampleFile, file = '(memory)'): 
 }
 
 /** Loads, validates and replays one file. Throws BadFileError for files that cannot be used. */
-export function replayFile(path: string): ReplayResult {
-  return replayCounterexample(loadCounterexample(path), path);
+export function replayFile(path: string, designs: readonly Design[] = DESIGNS): ReplayResult {
+  return replayCounterexample(loadCounterexample(path), path, designs);
 }
 
 /** One line per status, for the CLI and test messages. */
