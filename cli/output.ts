@@ -1,8 +1,8 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { UsageError } from '../counterexamples/index.ts';
+import { makeDirs, UsageError } from '../counterexamples/index.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { completeness, headline, searched, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
 
@@ -19,7 +19,7 @@ export function writableDir(option: string, dir: string): void {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
     } catch (m) {
       throw new UsageError(`${option} ${dir}: cannot be created (${(m as NodeJS.ErrnoException).code ?? (m as Error).message})`);
     }

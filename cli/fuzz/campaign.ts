@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -43,9 +45,29 @@ export interface FuzzOptions {
   /** An input answered later than this counts as a crash (a hang, for practical purposes). */
   readonly timeBoundMs: number;
   readonly onProgress?: (r: FuzzReport) => void;
+  /** Appends each input to this file before trying it, so an input that hangs can be found. */
+  readonly traceFile?: string;
 }
 
 const typed = (e: unknown): boolean => e instanceof BadFileError || e instanceof UsageError;
+
+/** Run records whose own figures disagree: what a hand edit or a corrupt copy gives. Each must be refused, never reported. */
+function inconsistent(r: RunRecord): fc.Arbitrary<string> {
+  const cell = r.cells[0]!;
+  const inv = Object.keys(cell.stats.invariants)[0]!;
+  const kind = Object.keys(cell.stats.commands)[0]!;
+  const variants: unknown[] = [
+    { ...r, cells: [cell, cell] },
+    { ...r, cells: [{ ...cell, blocks: [1e9] }] },
+    { ...r, cells: [{ ...cell, stats: { ...cell.stats, invariants: { ...cell.stats.invariants, [inv]: { ...cell.stats.invariants[inv]!, runsNonVacuous: cell.stats.runs + 1 } } } }] },
+    { ...r, cells: [{ ...cell, stats: { ...cell.stats, commands: { ...cell.stats.commands, [kind]: { ...cell.stats.commands[kind as keyof typeof cell.stats.commands], generated: 1e6 } } } }] },
+    { ...r, cells: [{ ...cell, stats: { ...cell.stats, runs: r.runs + 1 } }] },
+    { ...r, complete: !r.complete },
+    { ...r, search: 'exhaustive' },
+    { ...r, cells: [{ ...cell, exhaustive: { depth: 2, depthDone: 3, states: 1, statesPerDepth: [1], transitions: 0, symmetry: true } }] },
+  ];
+  return fc.constantFrom(...variants.map((v) => JSON.stringify(v)));
+}
 
 const guard = (f: () => void): Outcome => {
   try {
@@ -58,7 +80,7 @@ const guard = (f: () => void): Outcome => {
 };
 
 /** Valid files to mutate: the committed counterexamples, and run records of a small real check (whole, and in two shards that split cells). */
-function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunRecord, RunRecord] } {
+function seeds(): { counterexamples: unknown[]; counterexampleFiles: string[]; runs: RunRecord[]; shards: [RunRecord, RunRecord] } {
   const dir = new URL('../../counterexamples/', import.meta.url).pathname;
   const counterexamples = listCounterexamples(dir)
     .slice(0, 8)
@@ -69,13 +91,25 @@ function seeds(): { counterexamples: unknown[]; runs: RunRecord[]; shards: [RunR
   const runs = [undefined, { index: 1, count: 2 }, { index: 2, count: 2 }].map((shard) =>
     runRecordOf(check({ ...small, ...(shard ? { shard } : {}) }), { fpcheck: '0.0.0', paranoid: false }, fileOf),
   );
-  return { counterexamples, runs, shards: [runs[1]!, runs[2]!] };
+  return { counterexamples, counterexampleFiles: listCounterexamples(dir), runs, shards: [runs[1]!, runs[2]!] };
 }
 
-function targets(scratch: string): Array<Target<never>> {
+export function targets(scratch: string): Array<Target<never>> {
   const s = seeds();
   const cxText = fc.oneof({ arbitrary: fc.constantFrom(...s.counterexamples).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(FORMAT_NAME, FORMAT_VERSION), weight: 1 });
-  const runText = fc.oneof({ arbitrary: fc.constantFrom(...s.runs).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(RUN_FORMAT, RUN_VERSION), weight: 1 });
+  const runText = fc.oneof(
+    { arbitrary: fc.constantFrom(...s.runs).chain(mutantsOf), weight: 4 },
+    { arbitrary: arbitraryJsonText(RUN_FORMAT, RUN_VERSION), weight: 1 },
+    { arbitrary: fc.constantFrom(...s.runs).chain(inconsistent), weight: 1 },
+  );
+  // Paths that are no regular file: devices, a FIFO with no writer, a directory.
+  const fifo = join(scratch, 'fifo.json');
+  spawnSync('mkfifo', [fifo]);
+  const notFiles = fc.constantFrom('/dev/null', '/dev/zero', '/dev/urandom', fifo, scratch);
+  // Outputs fpcheck cannot write: an existing file, a path under one, a directory it may not create.
+  const aFile = join(scratch, 'a-file');
+  writeFileSync(aFile, 'x');
+  const badOut = fc.constantFrom(aFile, join(aFile, 'below'), '/proc/fpcheck-out', '/dev/null');
   const loadCx = (text: string, file: string) => {
     const c = parseValidated(text, file, counterexampleSchema, { format: FORMAT_NAME, version: FORMAT_VERSION });
     const r = replayCounterexample(c, file);
@@ -109,18 +143,24 @@ function targets(scratch: string): Array<Target<never>> {
   );
   const argv: fc.Arbitrary<string[]> = fc.oneof(
     // A search always starts from a tiny budget; what the fuzzer adds can only keep it tiny or make it invalid.
-    runArgs.map((xs) => ['run', '--runs', '1', '--max-commands', '4', '--workers', '1', '--out', join(scratch, 'cx'), '--runs-dir', join(scratch, 'runs'), ...xs.flat()]),
+    runArgs.map((xs) => ['run', '--runs', '1', '--max-commands', '4', '--workers', '1', '--certify', '200', '--out', join(scratch, 'cx'), '--runs-dir', join(scratch, 'runs'), ...xs.flat()]),
     fc.tuple(fc.array(cxText, { minLength: 1, maxLength: 2 }), fc.boolean(), fc.boolean()).map(([texts, quiet, missing]) => ['replay', ...(quiet ? ['-q'] : []), ...texts.map(write), ...(missing ? [join(scratch, 'no-such.json')] : [])]),
+    fc.tuple(fc.array(notFiles, { minLength: 1, maxLength: 2 }), fc.constantFrom('replay', 'report')).map(([paths, cmd]) => [cmd, ...paths, ...(cmd === 'report' ? ['--out', join(scratch, 'out')] : [])]),
     fc.array(runText, { maxLength: 2 }).map((texts) => ['report', ...texts.map(write), '--out', join(scratch, 'out'), '--runs-dir', join(scratch, 'no-runs')]),
+    fc.tuple(badOut, fc.constantFrom('run', 'verify', 'report'), fc.boolean()).map(([out, cmd, asRuns]) =>
+      cmd === 'report'
+        ? ['report', '--runs-dir', join(scratch, 'no-runs'), '--out', out]
+        : [cmd, ...(cmd === 'run' ? ['--runs', '1', '--max-commands', '4'] : ['--depth', '1']), '--design', 'direct-exact', '--profile', 'x2', '--workers', '1', ...(asRuns ? ['--out', join(scratch, 'cx'), '--runs-dir', out] : ['--out', out, '--runs-dir', join(scratch, 'runs')])],
+    ),
     // Free-form vectors leave out `run` and `report`: with their default budget and directories they would search for minutes and write into the working tree.
     fc.array(fc.oneof(fc.constantFrom('replay', 'help', '--help', '-V', '--version', '-h', 'frobnicate', '--', '-', '-q'), fc.string({ maxLength: 10 })), { maxLength: 4 }).filter((xs) => !xs.some((x) => x === 'run' || x === 'report')),
   );
   const list: Array<Target<any>> = [
-    { name: 'counterexample file', weight: 45, input: cxText, run: (t: string) => guard(() => loadCx(t, 'fuzz.json')) },
-    { name: 'run record', weight: 35, input: runText, run: (t: string) => guard(() => report(mergeRuns([{ file: 'fuzz.json', record: parseRunRecord(t, 'fuzz.json') }]))) },
+    { name: 'counterexample file', weight: 450, input: cxText, run: (t: string) => guard(() => loadCx(t, 'fuzz.json')) },
+    { name: 'run record', weight: 350, input: runText, run: (t: string) => guard(() => report(mergeRuns([{ file: 'fuzz.json', record: parseRunRecord(t, 'fuzz.json') }]))) },
     {
       name: 'shard records to merge',
-      weight: 10,
+      weight: 100,
       // Mostly the two shards of one run, each mutated, in either order; sometimes any two records.
       input: fc.oneof(
         { arbitrary: fc.tuple(mutantsOf(s.shards[0]), mutantsOf(s.shards[1]), fc.boolean()).map(([a, b, swap]): [string, string] => (swap ? [b, a] : [a, b])), weight: 3 },
@@ -130,7 +170,7 @@ function targets(scratch: string): Array<Target<never>> {
     },
     {
       name: 'command line',
-      weight: 4,
+      weight: 40,
       input: argv,
       run: async (args: string[]) => {
         const code = await main(args);
@@ -139,7 +179,32 @@ function targets(scratch: string): Array<Target<never>> {
       },
     },
   ];
+  // A real process whose reader hangs up after the first output, as `| head -1` does: it must stop quietly.
+  const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+  if (existsSync(bin)) {
+    list.push({
+      name: 'closed pipe',
+      weight: 1,
+      input: fc.constantFrom<string[]>(['replay', ...s.counterexampleFiles.slice(0, 4)], ['replay', '-q', ...s.counterexampleFiles.slice(0, 8)], ['replay', '-q', ...s.counterexampleFiles.slice(0, 3), '/dev/null'], ['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '5', '--certify', '0', '--workers', '1', '--out', join(scratch, 'cx'), '--runs-dir', join(scratch, 'runs')], ['--help']),
+      run: (args: string[]) => closedPipe(bin, args),
+    });
+  }
   return list as Array<Target<never>>;
+}
+
+/** Runs `bin` with `args`, hangs up its standard output at the first data, and judges how it ended. */
+function closedPipe(bin: string, args: readonly string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.on('exit', (code) => {
+      if (/Error:|at .*:\d+:\d+/.test(err)) reject(new Error(`a stack trace after the reader went away: ${err.slice(0, 500)}`));
+      else if (code === null || !(Object.values(EXIT) as number[]).includes(code)) reject(new Error(`exit code ${code} after the reader went away`));
+      else resolve(code === EXIT.badInput ? 'rejected' : 'accepted');
+    });
+  });
 }
 
 /**
@@ -160,6 +225,8 @@ export async function fuzzCampaign(opts: FuzzOptions): Promise<FuzzReport> {
     await fc.assert(
       fc.asyncProperty(input, async ({ target, i }) => {
         const counts = report.targets[target.name]!;
+        // A case that never returns leaves no report: with a trace file, its input is the file's last line.
+        if (opts.traceFile) appendFileSync(opts.traceFile, `${target.name}\t${JSON.stringify(i).slice(0, 4000)}\n`);
         const start = performance.now();
         let outcome: Outcome | 'crashed';
         let error = '';

@@ -40,6 +40,13 @@ const enlarged = (x: Json, k: number): Json => {
   return x;
 };
 
+/** The text of `depth` levels of arrays (or of single-key objects) around 1, built without recursion. */
+export const nestedText = (depth: number, objects: boolean): string => (objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}1${']'.repeat(depth)}`);
+
+/** A stand-in for a deeply nested value while the file is a value: the harness itself must not recurse into it. */
+const deepMarker = (depth: number, objects: boolean): string => `\u0000deep:${depth}:${objects}`;
+const DEEP = /"\\u0000deep:(\d+):(true|false)"/g;
+
 /** One change to a parsed valid file. */
 type ValueMutation = (v: Json) => Json;
 
@@ -48,6 +55,8 @@ const valueMutation = (paths: readonly Path[]): fc.Arbitrary<ValueMutation> =>
     fc.constantFrom(...paths).map((p): ValueMutation => (v) => set(v, p, undefined)),
     fc.tuple(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 2 })).map(([p, x]): ValueMutation => (v) => set(v, p, x as Json)),
     fc.tuple(fc.constantFrom(...paths), fc.integer({ min: 2, max: 4000 })).map(([p, k]): ValueMutation => (v) => set(v, p, enlarged(get(v, p) ?? null, k))),
+    // A field holding a value nested far deeper than any format has.
+    fc.tuple(fc.constantFrom(...paths), fc.integer({ min: 100, max: 20_000 }), fc.boolean()).map(([p, d, o]): ValueMutation => (v) => set(v, p, deepMarker(d, o))),
     fc.tuple(fc.constantFrom(...paths), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'kind', 'format', 'version')).map(
       ([p, key]): ValueMutation =>
         (v) => {
@@ -87,7 +96,7 @@ export function mutantsOf(valid: unknown): fc.Arbitrary<string> {
     .tuple(fc.array(valueMutation(paths), { minLength: 0, maxLength: 3 }), fc.option(textMutation, { freq: 2 }), fc.boolean())
     .map(([ms, tm, pretty]) => {
       const v = ms.reduce((acc, m) => m(acc), clone(base));
-      const text = JSON.stringify(v, null, pretty ? 2 : undefined) ?? 'null';
+      const text = (JSON.stringify(v, null, pretty ? 2 : undefined) ?? 'null').replace(DEEP, (_m, d: string, o: string) => nestedText(Number(d), o === 'true'));
       return tm ? tm(text) : text;
     });
 }
@@ -96,6 +105,8 @@ export function mutantsOf(valid: unknown): fc.Arbitrary<string> {
 export const arbitraryJsonText = (format: string, version: number): fc.Arbitrary<string> =>
   fc.oneof(
     fc.json(),
+    // Nesting deep enough to exhaust a recursive parser, printer or validator.
+    fc.tuple(fc.integer({ min: 1000, max: 200_000 }), fc.boolean()).map(([d, o]) => nestedText(d, o)),
     fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 })).map((o) => JSON.stringify({ format, version, ...o })),
     fc.string({ maxLength: 200 }),
   );

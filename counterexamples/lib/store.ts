@@ -1,5 +1,5 @@
 import { mkdirSync, openSync, closeSync, fsyncSync, readSync, renameSync, rmSync, statSync, writeSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodType } from 'zod';
 import type { Finding } from '../../properties/index.ts';
 import { fnv1a } from '../../properties/seed.ts';
@@ -7,11 +7,35 @@ import { BadFileError } from './errors.ts';
 import { counterexampleSchema, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, type CounterexampleFile } from './format.ts';
 
 /**
+ * Creates `dir` and any missing parents, one level at a time. (Node's own recursive mkdir spins
+ * forever on some paths, such as one under /proc; this one fails with the system's error.)
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      if (statSync(d).isDirectory()) break;
+      throw Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw e;
+      missing.push(d);
+    }
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/**
  * Writes `text` to `path` so that a reader sees the old file or the whole new one, never a torn
  * one; if the write fails (a full disk), the temporary file is removed and the error thrown.
  */
 export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
