@@ -114,4 +114,27 @@ describe('fpcheck CLI', () => {
     // One shard alone, or the same shard twice, is not the whole run.
     expect(await main(['report', shardFiles[0]!, shardFiles[0]!, '--out', out])).toBe(EXIT.badInput);
   });
+
+  test('verify --shard 1/2 and 2/2 merged: the same depth, verdicts and shortest counterexamples as the unsharded search, states counted per shard', async () => {
+    quiet();
+    const TINY = ['--memory', '8', '--clients', '2', '--quota', '4', '--client-space', '1', '--proxy-space', '1', '--max-order', '1', '--superpage', '2'];
+    const args = ['verify', '--design', 'direct-exact,per-task-proxy', '--profile', 'x2,split', '--depth', '3', ...TINY, '--workers', '1'];
+    const whole = scratch('verify-whole');
+    expect(await main([...args, '--out', join(whole, 'cx'), '--runs-dir', join(whole, 'runs')])).toBe(EXIT.ok);
+    const parts = scratch('verify-shards');
+    for (const i of [1, 2]) expect(await main([...args, '--shard', `${i}/2`, '--out', join(parts, 'cx'), '--runs-dir', join(parts, `runs${i}`)])).toBe(EXIT.ok);
+    const merged = mergeRuns([1, 2].map((i) => join(parts, `runs${i}`, 'latest.json')).map((file) => ({ file, record: loadRunRecord(file) })));
+    const unsharded = loadRunRecord(join(whole, 'runs', 'latest.json'));
+    const verdicts = (r: typeof merged) => r.cells.map((c) => ({ cell: `${c.design}/${c.profile}`, depthDone: c.exhaustive!.depthDone, found: c.findings.map((f) => `${f.invariant}@${f.length}`).sort() }));
+    expect(verdicts(unsharded).some((c) => c.found.length > 0)).toBe(true);
+    expect(verdicts(merged)).toEqual(verdicts(unsharded));
+    for (const [i, c] of merged.cells.entries()) {
+      expect(c.exhaustive!.shards).toBe(2);
+      expect(c.exhaustive!.states).toBeGreaterThanOrEqual(unsharded.cells[i]!.exhaustive!.states);
+    }
+    expect(merged.complete).toBe(true);
+    const out = join(parts, 'out');
+    expect(await main(['report', ...[1, 2].map((i) => join(parts, `runs${i}`, 'latest.json')), '--out', out])).toBe(EXIT.ok);
+    expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toContain('summed over 2 shards of the first commands');
+  });
 });

@@ -77,6 +77,8 @@ export interface ExhaustiveSummary {
   readonly statesPerDepth: readonly number[];
   readonly transitions: number;
   readonly symmetry: boolean;
+  /** Set when the figures are sums over this many shards' searches: a state reached under first commands of two shards counts in each. */
+  readonly shards?: number;
 }
 
 /** What the search of some seed blocks of one design x profile cell found and counted. */

@@ -4,6 +4,7 @@ import { DESIGNS, designNamed, World, type Command, type Design, type ProfileNam
 import { INVARIANTS } from '../invariants/index.ts';
 import { runCommands } from '../trace.ts';
 import { exhaustiveSearch, NotVerifiableError, permutations } from './bfs.ts';
+import { exhaustiveSearchPooled } from './pool.ts';
 import { acceptedCommands, decodeCommand, encodeCommand, forEachTransition, COMMAND_WORDS } from './commands.ts';
 
 /** A scope small enough to enumerate by other means: two clients, 8 pages, blocks of up to 2 pages, spaces of 2. */
@@ -183,6 +184,18 @@ describe('the exhaustive search', () => {
       expect(replay).toEqual(v.violation);
       expect(v.violation.step).toBe(v.commands.length - 1);
     }
+  });
+
+  test.each<[string, ProfileName]>([
+    ['direct-exact', 'x2'],
+    ['shared-proxy', 'split'],
+    ['per-task-proxy', 'fiasco'],
+  ])('%s on %s shared over two worker threads finds the same states, counts and counterexamples as one thread', async (name, profile) => {
+    const design = designNamed(name)!;
+    const one = exhaustiveSearch(design, profile, TINY, INVARIANTS, { depth: 4 });
+    const two = await exhaustiveSearchPooled(design, profile, TINY, INVARIANTS, { depth: 4, workers: 2 });
+    expect(one.states).toBeGreaterThan(100);
+    expect(two).toEqual(one);
   });
 
   test('stops at the budget and says how deep it got', () => {

@@ -43,6 +43,7 @@ function joinExhaustive(cs: readonly RecordedCell[]): ExhaustiveSummary {
     transitions: es.reduce((s, e) => s + e.transitions, 0),
     statesPerDepth: Array.from({ length: depth }, (_, d) => (d === 0 ? 1 : es.reduce((s, e) => s + (e.statesPerDepth[d] ?? 0), 0))),
     symmetry: es[0]!.symmetry,
+    ...(cs.length > 1 ? { shards: es.reduce((s, e) => s + (e.shards ?? 1), 0) } : {}),
   };
 }
 

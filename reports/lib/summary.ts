@@ -27,3 +27,12 @@ export function searched(c: RecordedCell): string {
   if (c.exhaustive) return `${n(c.exhaustive.states)} states, ${n(c.exhaustive.transitions)} transitions`;
   return `${n(c.stats.runs)} runs`;
 }
+
+/** What the states-per-depth table counts. Pure. */
+export function statesNote(run: RunRecord): string {
+  const sharded = Math.max(0, ...run.cells.map((c) => c.exhaustive?.shards ?? 0));
+  const once = `each counted once${run.symmetry === false ? '' : ' (states equal up to renamed clients count once)'}`;
+  return sharded > 1
+    ? `States the exhaustive search reached, summed over ${sharded} shards of the first commands: ${once} within a shard, but a state reached under the first commands of two shards counts in each.`
+    : `States the exhaustive search reached, ${once}.`;
+}
