@@ -1,13 +1,15 @@
 import { expect, test } from 'vitest';
 import { DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, World } from '../../model/index.ts';
 import { opCosts } from './kernelOps.ts';
+import { sourceLib } from './lib.ts';
 import { pregenerate } from './steps.ts';
 
 // The benchmark's own inputs must be what they claim; its timings are not asserted anywhere.
-test('pre-generated command lists replay with every command applying, for every design', () => {
+test('pre-generated command lists replay with every command applying, for every design', async () => {
+  const lib = await sourceLib();
   for (const d of DESIGNS) {
     const profile = PROFILE_NAMES.find((p) => d.supports(p))!;
-    const lists = pregenerate(d, profile, DEFAULT_CONFIG, 5, 40, 3);
+    const lists = pregenerate(lib, d, profile, DEFAULT_CONFIG, 5, 40, 3);
     expect(lists.flat().length, d.name).toBeGreaterThan(20);
     for (const list of lists) {
       const w = new World(DEFAULT_CONFIG, d, profile);

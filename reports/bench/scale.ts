@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ARCH_SUPERPAGE_ORDER, DEFAULT_CONFIG, designNamed, World, type WorldConfig } from '../../model/index.ts';
 import { applicableCommand, DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, searchCell } from '../../properties/index.ts';
-import { timed } from './measure.ts';
+import { builtLib, type StepLib } from './lib.ts';
+import { timed, timedAsync } from './measure.ts';
 
 /**
  * The large-scale measurements, each run in a child process of its own so its peak memory
@@ -46,7 +47,7 @@ function search(steps: number, designName: string) {
   const heap: number[] = [];
   const ran = timed(() => {
     for (let seed = 0; total < steps; seed++) {
-      const r = searchCell(design, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 10_000, maxCommands: 60, seed });
+      const r = searchCell(design, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 10_000, maxCommands: 60, seed, certifyTransitions: 0 });
       total += r.stats.steps;
       runs += r.stats.runs;
       heap.push(process.memoryUsage().heapUsed);
@@ -55,12 +56,23 @@ function search(steps: number, designName: string) {
   return { design: designName, steps: total, runs, runMs: ran.ms, stepsPerSecond: (total / ran.ms) * 1000, heapFirstMb: heap[0]! / 2 ** 20, heapLastMb: heap[heap.length - 1]! / 2 ** 20 };
 }
 
-if (process.argv[1]?.endsWith("scale.ts")) main();
-function main() {
-const [mode, stepsArg, designArg] = process.argv.slice(2);
-const steps = Number(stepsArg);
-const design = designArg ?? 'per-task-proxy';
-const result = mode === 'boot' ? boot(steps, design) : mode === 'search' ? search(steps, design) : null;
-if (!result) throw new Error(`usage: scale.ts <boot|search> <steps> [design], got ${process.argv.slice(2).join(' ')}`);
-console.log(JSON.stringify({ ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+/** The built code's exhaustive search of per-task-proxy on x2 to `depth`, on `workers` threads: states, time and memory. */
+async function verifyDepth(depth: number, workers: number) {
+  const lib = await builtLib();
+  let result: Awaited<ReturnType<StepLib['exhaustiveSearchPooled']>> | undefined;
+  const ran = await timedAsync(async () => {
+    result = await lib.exhaustiveSearchPooled(lib.designNamed('per-task-proxy')!, 'x2', lib.DEFAULT_CONFIG, lib.INVARIANTS, { depth, workers });
+  });
+  const r = result!;
+  return { cell: 'per-task-proxy/x2', depth, workers, depthDone: r.depthDone, states: r.states, transitions: r.transitions, runMs: ran, statesPerSecond: (r.states / ran) * 1000 };
+}
+
+if (process.argv[1]?.endsWith('scale.ts')) await main();
+async function main() {
+  const [mode, nArg, extra] = process.argv.slice(2);
+  const n = Number(nArg);
+  const result =
+    mode === 'boot' ? boot(n, extra ?? 'per-task-proxy') : mode === 'search' ? search(n, extra ?? 'per-task-proxy') : mode === 'verify' ? await verifyDepth(n, Number(extra ?? 1)) : null;
+  if (!result) throw new Error(`usage: scale.ts <boot|search> <steps> [design] | verify <depth> [workers], got ${process.argv.slice(2).join(' ')}`);
+  console.log(JSON.stringify({ ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 }

@@ -1,19 +1,20 @@
 import fc from 'fast-check';
-import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
-import { applicableCommand, DEFAULT_WEIGHTS, INVARIANTS, intentArbitrary, judge, paranoid, searchCell, type Invariant } from '../../properties/index.ts';
-import { median, medianMs, timed } from './measure.ts';
+import type { Command, Design, ProfileName, WorldConfig } from '../../model/index.ts';
+import type { Invariant } from '../../properties/index.ts';
+import type { StepLib } from './lib.ts';
+import { median, timed } from './measure.ts';
 
 /**
  * Command lists as the search would run them: intents sampled by fast-check, each resolved
  * against the world as it stands and kept when the world accepts it. Deterministic in `seed`.
  */
-export function pregenerate(design: Design, profile: ProfileName, config: WorldConfig, lists: number, length: number, seed: number): Command[][] {
-  const arb = fc.array(intentArbitrary(config, profile, DEFAULT_WEIGHTS), { minLength: length, maxLength: length });
+export function pregenerate(lib: StepLib, design: Design, profile: ProfileName, config: WorldConfig, lists: number, length: number, seed: number): Command[][] {
+  const arb = fc.array(lib.intentArbitrary(config, profile, lib.DEFAULT_WEIGHTS), { minLength: length, maxLength: length });
   return fc.sample(arb, { seed, numRuns: lists }).map((intents) => {
-    const world = new World(config, design, profile);
+    const world = new lib.World(config, design, profile);
     const out: Command[] = [];
     for (const i of intents) {
-      const c = applicableCommand(i, world);
+      const c = lib.applicableCommand(i, world);
       if (c) {
         world.step(c);
         out.push(c);
@@ -24,12 +25,12 @@ export function pregenerate(design: Design, profile: ProfileName, config: WorldC
 }
 
 /** Replays every list on a fresh world, judging every invariant after every step (violations do not stop it). */
-export function replayAll(design: Design, profile: ProfileName, config: WorldConfig, lists: readonly Command[][], invariants: readonly Invariant[]): number {
+export function replayAll(lib: StepLib, design: Design, profile: ProfileName, config: WorldConfig, lists: readonly Command[][], invariants: readonly Invariant[]): number {
   let steps = 0;
   for (const list of lists) {
-    const world = new World(config, design, profile);
+    const world = new lib.World(config, design, profile);
     for (const c of list) {
-      judge(invariants, world.step(c), world);
+      lib.judge(invariants, world.step(c), world);
       steps++;
     }
   }
@@ -41,26 +42,34 @@ export interface StepRates {
   readonly pregenerated: number;
   /** The same commands with the structure re-checked over the whole database every step. */
   readonly fullRecheck: number;
-  /** Steps per second of the whole search: generation, resolution, checking, counting and shrinking. */
+  /** Steps per second of the random search: generation, resolution, checking, counting and shrinking (no certification). */
   readonly endToEnd: number;
   readonly steps: number;
 }
 
-export function stepRates(design: Design, profile: ProfileName, config: WorldConfig, o: { lists: number; length: number; reps: number; searchRuns: number }): StepRates {
-  const lists = pregenerate(design, profile, config, o.lists, o.length, 1);
-  const steps = replayAll(design, profile, config, lists, INVARIANTS);
-  const full = paranoid(INVARIANTS);
-  // Incremental and full re-check alternate in one loop, so both see the same machine state.
-  const inc: number[] = [];
-  const fullMs: number[] = [];
-  replayAll(design, profile, config, lists, full);
-  for (let r = 0; r < o.reps; r++) {
-    inc.push(timed(() => replayAll(design, profile, config, lists, INVARIANTS)).ms);
-    fullMs.push(timed(() => replayAll(design, profile, config, lists, full)).ms);
-  }
-  let searched = 0;
-  const e2e = medianMs(o.reps, () => {
-    searched = searchCell(design, profile, config, INVARIANTS, { runs: o.searchRuns, maxCommands: o.length, seed: 1 }).stats.steps;
+/**
+ * Step rates of one design under each library, measured in alternation so that every library
+ * sees the same machine state; the command lists are generated once and shared.
+ */
+export function stepRates(libs: readonly StepLib[], designName: string, profile: ProfileName, config: WorldConfig, o: { lists: number; length: number; reps: number; searchRuns: number }): StepRates[] {
+  const lists = pregenerate(libs[0]!, libs[0]!.designNamed(designName)!, profile, config, o.lists, o.length, 1);
+  const per = libs.map((lib) => {
+    const design = lib.designNamed(designName)!;
+    const full = lib.paranoid(lib.INVARIANTS);
+    const steps = replayAll(lib, design, profile, config, lists, lib.INVARIANTS);
+    replayAll(lib, design, profile, config, lists, full);
+    return { lib, design, full, steps, inc: [] as number[], fullMs: [] as number[], e2e: [] as number[], searched: 0 };
   });
-  return { pregenerated: (steps / median(inc)) * 1000, fullRecheck: (steps / median(fullMs)) * 1000, endToEnd: (searched / e2e) * 1000, steps };
+  const search = (p: (typeof per)[number]) => p.lib.searchCell(p.design, profile, config, p.lib.INVARIANTS, { runs: o.searchRuns, maxCommands: o.length, seed: 1, certifyTransitions: 0 }).stats.steps;
+  for (const p of per) search(p);
+  for (let r = 0; r < o.reps; r++) {
+    for (const p of per) {
+      p.inc.push(timed(() => replayAll(p.lib, p.design, profile, config, lists, p.lib.INVARIANTS)).ms);
+      p.fullMs.push(timed(() => replayAll(p.lib, p.design, profile, config, lists, p.full)).ms);
+      const e = timed(() => search(p));
+      p.e2e.push(e.ms);
+      p.searched = e.value;
+    }
+  }
+  return per.map((p) => ({ pregenerated: (p.steps / median(p.inc)) * 1000, fullRecheck: (p.steps / median(p.fullMs)) * 1000, endToEnd: (p.searched / median(p.e2e)) * 1000, steps: p.steps }));
 }
