@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { listCounterexamples, loadCounterexample } from '../counterexamples/index.ts';
 import { loadRunRecord } from '../reports/index.ts';
@@ -26,7 +27,8 @@ function fpcheck(args: readonly string[], timeout = 60_000): { code: number | nu
 /** A small, quick run into `dir`. */
 const quick = (dir: string, extra: readonly string[] = []) => ['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '30', '--certify', '2000', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs'), ...extra];
 
-const oneLine = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('fpcheck:'));
+// Colour is on wherever `CI` is set (picocolors' rule), so lines are compared without it.
+const oneLine = (s: string) => stripVTControlCharacters(s).trim().split('\n').filter((l) => l.startsWith('fpcheck:'));
 
 describe('hostile files', () => {
   test('a deeply nested file is refused in one line with exit 2, by replay and by report alike', () => {
