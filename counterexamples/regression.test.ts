@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { designNamed, type Command, type ProfileName } from '../model/index.ts';
-import { invariantNamed, runCommands } from '../properties/index.ts';
+import { exhaustiveSearch, invariantNamed, runCommands } from '../properties/index.ts';
 import { describeStatus, listCounterexamples, loadCounterexample, replayFile } from './index.ts';
 
 const files = listCounterexamples(new URL('.', import.meta.url).pathname);
@@ -23,5 +23,35 @@ describe('saved counterexamples', () => {
       const fewer = [...c.commands.slice(0, i), ...c.commands.slice(i + 1)] as Command[];
       expect(runCommands(scenario, fewer, invariants).violation?.invariant, `without step ${i}`).not.toBe(c.invariant);
     }
+  });
+});
+
+describe('claims the saved files make', () => {
+  // Re-searching every claim would take most of a minute; files of up to four commands cost
+  // milliseconds each, and one five-command file stands for the rest.
+  const cheap = files.filter((f) => {
+    const c = loadCounterexample(f);
+    return c.shortest === true && c.commands.length <= 4;
+  });
+  const fiveStep = files.find((f) => {
+    const c = loadCounterexample(f);
+    return c.shortest === true && c.commands.length === 5;
+  });
+  test.each([...cheap, ...(fiveStep ? [fiveStep] : [])])('%s is shortest: no shorter sequence breaks the same invariant', (file) => {
+    const c = loadCounterexample(file);
+    const r = exhaustiveSearch(designNamed(c.design)!, c.profile as ProfileName, c.config, c.checked.map((n) => invariantNamed(n)!), { depth: c.commands.length - 1, target: c.invariant, countLastDepth: false });
+    expect(r.violations.map((v) => v.violation.invariant)).not.toContain(c.invariant);
+    expect(r.depthDone).toBe(c.commands.length - 1);
+  });
+
+  // On the named kernels a mapping is cut into hardware pages, so an exact unmap revokes only
+  // what derives from that block: isolation can break only where memory is shared.
+  const named = files.filter((f) => {
+    const c = loadCounterexample(f);
+    return c.design === 'direct-exact' && (c.profile === 'fiasco' || c.profile === 'pistachio') && c.invariant.startsWith('isolation.');
+  });
+  test('direct-exact breaks isolation on fiasco and pistachio only through shared memory', () => {
+    expect(named.length).toBeGreaterThan(0);
+    for (const f of named) expect(loadCounterexample(f).commands.some((k) => k.kind === 'share' || k.kind === 'map'), f).toBe(true);
   });
 });
