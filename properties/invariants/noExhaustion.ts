@@ -31,9 +31,9 @@ export const noExhaustion: Invariant = {
       const others = o.slots.filter((s) => !ownSlot(after, o.client, s));
       const taken = others.reduce((n, s) => n + 2 ** s.region.order, 0);
       const stale = others.filter((s) => !after.allocations.get(s.handle)?.live || s.users.length === 0).length;
-      const who = [...new Set(others.flatMap((s) => s.users))].sort().join(', ');
+      const users = [...new Set(others.flatMap((s) => s.users))].sort();
       return violated(
-        `client ${o.client}'s request for ${2 ** o.order} pages failed: ${o.space}'s space of ${2 ** o.spaceOrder} pages is full, ${taken} pages of it held for ${who ? `clients ${who}` : 'no client'}${stale > 0 ? ` (${stale} region${stale > 1 ? 's' : ''} for memory no longer held)` : ''} (last region ends at ${Math.max(...o.slots.map((s) => endOf(s.region)))})`,
+        `client ${o.client}'s request for ${2 ** o.order} pages failed: ${o.space}'s space of ${2 ** o.spaceOrder} pages is full, ${taken} pages of it held for ${users.length === 0 ? 'no client' : `client${users.length > 1 ? 's' : ''} ${users.join(', ')}`}${stale > 0 ? ` (${stale} region${stale > 1 ? 's' : ''} for memory no longer held)` : ''} (last region ends at ${Math.max(...o.slots.map((s) => endOf(s.region)))})`,
       );
     }
     const asked = obs.command.kind === 'request' || obs.command.kind === 'touch';

@@ -150,7 +150,7 @@ describe('availability.no-exhaustion', () => {
     w.step(alloc(0, 2));
     w.step(alloc(1, 2));
     w.step(share(1, 1, 0));
-    expect(exhausted(w, 0, 2, [slot(0, 1, [0], 0), slot(4, 2, [1], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for clients 1 (last region ends at 8)" });
+    expect(exhausted(w, 0, 2, [slot(0, 1, [0], 0), slot(4, 2, [1], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for client 1 (last region ends at 8)" });
     // The very last aligned region is free: the request fits.
     expect(exhausted(w, 0, 2, [slot(0, 2, [1], 1)])).toMatchObject({ kind: 'violated' });
     expect(exhausted(w, 0, 3, [slot(0, 0, [0], 0)]).kind).toBe('holds');
@@ -162,7 +162,7 @@ describe('availability.no-exhaustion', () => {
     w.step(share(1, 0, 0));
     w.step({ kind: 'release', client: 0, handle: 0 });
     w.step(alloc(0, 1));
-    expect(exhausted(w, 0, 2, [slot(0, 1, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 2 pages of it held for clients 0 (last region ends at 6)" });
+    expect(exhausted(w, 0, 2, [slot(0, 1, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 2 pages of it held for client 0 (last region ends at 6)" });
   });
 
   test('slots the server keeps for memory nobody holds count against it, not against the client', () => {
@@ -170,7 +170,7 @@ describe('availability.no-exhaustion', () => {
     w.step(alloc(0, 2));
     w.step({ kind: 'dealloc', client: 0, handle: 0 });
     w.step(alloc(0, 1));
-    expect(exhausted(w, 0, 2, [slot(0, 2, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for clients 0 (1 region for memory no longer held) (last region ends at 6)" });
+    expect(exhausted(w, 0, 2, [slot(0, 2, [0], 0), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for client 0 (1 region for memory no longer held) (last region ends at 6)" });
     expect(exhausted(w, 0, 2, [slot(0, 1, [], 1), slot(2, 1, [], 1), slot(4, 1, [0], 1)])).toEqual({ kind: 'violated', message: "client 0's request for 4 pages failed: proxy's space of 8 pages is full, 4 pages of it held for no client (2 regions for memory no longer held) (last region ends at 6)" });
     // Its own live slot alone leaves no room for 8 pages: that is the client's doing, stale slots or not.
     expect(exhausted(w, 0, 3, [slot(0, 2, [0], 0), slot(4, 1, [0], 1)]).kind).toBe('holds');
