@@ -47,16 +47,18 @@ const verifyRates = (() => {
   ]);
   let states = 0;
   let transitions = 0;
+  let bytes = 0;
   for (let r = 0; r < (quick ? 1 : 3); r++) {
     for (const lib of [built, source]) {
       const t = timed(() => lib.exhaustiveSearch(lib.designNamed('per-task-proxy')!, 'x2', lib.DEFAULT_CONFIG, lib.INVARIANTS, { depth: verifyDepth }));
       ms.get(lib)!.push(t.ms);
       states = t.value.states;
       transitions = t.value.transitions;
+      bytes = t.value.bytes.visited + t.value.bytes.store;
     }
   }
   const [b, s] = [median(ms.get(built)!), median(ms.get(source)!)];
-  return { cell: 'per-task-proxy/x2', depth: verifyDepth, states, transitions, builtMs: round(b), tsxMs: round(s), builtStatesPerSecond: round((states / b) * 1000), builtOverTsx: round(s / b, 2) };
+  return { cell: 'per-task-proxy/x2', depth: verifyDepth, states, transitions, builtMs: round(b), tsxMs: round(s), builtStatesPerSecond: round((states / b) * 1000), builtOverTsx: round(s / b, 2), bytesPerState: round(bytes / states, 1) };
 })();
 
 log('kernel operation cost as the mapping database grows...');
@@ -127,7 +129,7 @@ for (const s of steps) {
 }
 const ratios = steps.map((s) => s.builtOverTsx.pregenerated);
 console.log(`  built over tsx, pre-generated: ${Math.min(...ratios)}x to ${Math.max(...ratios)}x`);
-console.log(`\nExhaustive search, ${verifyRates.cell} to depth ${verifyRates.depth}: ${n(verifyRates.states)} states, ${n(verifyRates.transitions)} transitions; built ${verifyRates.builtMs} ms (${n(verifyRates.builtStatesPerSecond)} states/s), through tsx ${verifyRates.tsxMs} ms (built ${verifyRates.builtOverTsx}x faster)`);
+console.log(`\nExhaustive search, ${verifyRates.cell} to depth ${verifyRates.depth}: ${n(verifyRates.states)} states, ${n(verifyRates.transitions)} transitions; built ${verifyRates.builtMs} ms (${n(verifyRates.builtStatesPerSecond)} states/s), through tsx ${verifyRates.tsxMs} ms (built ${verifyRates.builtOverTsx}x faster); ${verifyRates.bytesPerState} bytes a state (fingerprint table and stored paths)`);
 console.log('\nKernel operations, microseconds each (median, through tsx):');
 for (const k of [...kernel, confined]) console.log(`  ${pad(k.nodes, 7)} nodes, pages spread over ${pad(k.span, 7)}: map ${k.mapUs.toFixed(2)}  unmap ${k.unmapUs.toFixed(2)}  flush ${k.flushUs.toFixed(2)}`);
 console.log(`  largest over smallest: map ${report.kernel.largestOverSmallest.map}x, unmap ${report.kernel.largestOverSmallest.unmap}x, flush ${report.kernel.largestOverSmallest.flush}x`);
