@@ -82,15 +82,20 @@ export function writeErr(text: string): void {
 /** Prints the verdict matrix of a run record, with what each cell searched and whether the run covered everything. */
 export function printMatrix(run: RunRecord): void {
   const props = [...PROPERTIES];
-  const w = [18, 12, run.search === 'exhaustive' ? 34 : 12, ...props.map(() => 27)];
-  const row = (cols: string[], paint: (s: string, i: number) => string = (s) => s) => console.log(cols.map((c, i) => paint(c.padEnd(w[i]!), i)).join(' '));
+  const header = ['design', 'profile', 'searched', ...props];
+  const cells = run.cells.map((c) => {
+    const vs = props.map((p) => verdictOf(c, p));
+    return { vs, cols: [c.design, c.profile, searched(c), ...vs.map(showVerdict)] };
+  });
+  // Each column as wide as its widest entry, so that long verdicts and state counts stay aligned.
+  const w = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c.cols[i]!.length)));
+  const row = (cols: string[], paint: (s: string, i: number) => string = (s) => s) => console.log(cols.map((c, i) => paint(i === cols.length - 1 ? c : c.padEnd(w[i]!), i)).join('  '));
   console.log(pc.bold(`\nVerdicts: ${headline(run)}`));
   const partial = completeness(run);
   if (partial) console.log(pc.yellow(partial));
-  row(['design', 'profile', 'searched', ...props], (s) => pc.bold(s));
-  for (const c of run.cells) {
-    const vs = props.map((p) => verdictOf(c, p));
-    row([c.design, c.profile, searched(c), ...vs.map(showVerdict)], (s, i) => {
+  row(header, (s) => pc.bold(s));
+  for (const { vs, cols } of cells) {
+    row(cols, (s, i) => {
       const v = vs[i - 3];
       if (!v) return s;
       return v.kind === 'violated' ? pc.red(s) : v.kind === 'holds' || v.kind === 'verified' ? pc.green(s) : pc.yellow(s);

@@ -1,7 +1,7 @@
 import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
-import { completeness, headline, searched, statesNote } from './summary.ts';
+import { completeness, headline, n, searched, statesNote } from './summary.ts';
 import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
 
 export const COVERAGE_FORMAT = 'fpcheck-coverage';
@@ -87,7 +87,7 @@ export function coverageMarkdown(run: RunRecord): string {
   if (run.search === 'exhaustive') {
     const depth = Math.max(...run.cells.map((c) => c.exhaustive?.statesPerDepth.length ?? 0));
     lines.push('', '## Distinct states per depth', '', statesNote(run), '', `| design | profile | ${Array.from({ length: depth }, (_, d) => `depth ${d}`).join(' | ')} |`, `|---|---|${Array.from({ length: depth }, () => '---').join('|')}|`);
-    for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${Array.from({ length: depth }, (_, d) => c.exhaustive?.statesPerDepth[d] ?? '').join(' | ')} |`);
+    for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${Array.from({ length: depth }, (_, d) => (c.exhaustive?.statesPerDepth[d] === undefined ? '' : n(c.exhaustive.statesPerDepth[d]!))).join(' | ')} |`);
     return findings();
   }
   lines.push('', '## Non-vacuous share of runs per invariant', '', `| design | profile | ${INVARIANTS.map((i) => i.name).join(' | ')} |`, `|---|---|${INVARIANTS.map(() => '---').join('|')}|`);

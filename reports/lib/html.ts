@@ -3,7 +3,7 @@ import { INVARIANTS, PROPERTIES, type Histogram } from '../../properties/index.t
 import type { RunRecord } from './record.ts';
 import type { PictureNode, TracePicture } from './tracePicture.ts';
 import { reachRows } from './coverage.ts';
-import { completeness, headline, searched, statesNote } from './summary.ts';
+import { completeness, headline, n, searched, statesNote } from './summary.ts';
 import { showVerdict, verdictOf } from './verdicts.ts';
 
 /** Escapes text for HTML and SVG. */
@@ -101,7 +101,7 @@ export function coverageHtml(run: RunRecord, pictures: readonly TracePicture[], 
     const depth = Math.max(...run.cells.map((c) => c.exhaustive?.statesPerDepth.length ?? 0));
     out.push(`<h2>Distinct states per depth</h2><p class="note">${esc(statesNote(run))}</p>`);
     out.push(`<table class="states"><tr><th>design</th><th>profile</th>${Array.from({ length: depth }, (_, d) => `<th>depth ${d}</th>`).join('')}</tr>`);
-    for (const c of run.cells) out.push(`<tr><td>${esc(c.design)}</td><td>${esc(c.profile)}</td>${Array.from({ length: depth }, (_, d) => `<td>${c.exhaustive?.statesPerDepth[d] ?? ''}</td>`).join('')}</tr>`);
+    for (const c of run.cells) out.push(`<tr><td>${esc(c.design)}</td><td>${esc(c.profile)}</td>${Array.from({ length: depth }, (_, d) => `<td>${c.exhaustive?.statesPerDepth[d] === undefined ? '' : n(c.exhaustive.statesPerDepth[d]!)}</td>`).join('')}</tr>`);
     out.push('</table>');
     return counterexamples(out, pictures, unreadable);
   }

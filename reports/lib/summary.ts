@@ -1,7 +1,7 @@
 import type { RunRecord } from './record.ts';
 import type { RecordedCell } from './verdicts.ts';
 
-const n = (x: number): string => x.toLocaleString('en-US');
+export const n = (x: number): string => x.toLocaleString('en-US');
 
 /** One line on what the run searched: its kind and budget, and what was actually done. Pure. */
 export function headline(run: RunRecord): string {
