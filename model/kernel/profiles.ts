@@ -107,6 +107,19 @@ export const profile = (name: ProfileName): KernelProfile =>
 export const PROFILE_RULES = ['granularity', 'partialUnmap', 'partialFlush', 'largerOvermap', 'smallerOvermap', 'pieceOverExisting', 'sameFrame', 'partialGrant', 'oversize'] as const;
 export type ProfileRule = (typeof PROFILE_RULES)[number];
 
+/** How the README's profile table names each rule. */
+export const RULE_LABELS: Readonly<Record<ProfileRule, string>> = {
+  granularity: 'node',
+  partialUnmap: 'partial unmap',
+  partialFlush: "partial flush of the caller's node",
+  largerOvermap: 'map under a larger mapping',
+  smallerOvermap: 'map over smaller mappings',
+  pieceOverExisting: 'a piece of a larger page over another frame',
+  sameFrame: 'map over the same frame',
+  partialGrant: 'grant of part of a mapping',
+  oversize: 'fpage past the address space',
+};
+
 /**
  * Where each rule of the named-kernel profiles comes from: repository, path and function of
  * the source it follows (the code that applies each rule cites the same place). The

@@ -95,7 +95,7 @@ const oneAndTwo = async (opts: ParallelOptions, reps: number): Promise<{ oneWork
   return { oneWorkerMs: round(median(w1)), twoWorkersMs: round(median(w2)), speedup: round(median(w1) / median(w2), 2) };
 };
 // A cell with no violation to shrink, so its blocks take alike time: the case one large cell on many cores is.
-const bigCell = { designs: ['per-task-proxy'], profiles: ['x2' as const], runs: quick ? 2_000 : 24_000, blockRuns: quick ? 500 : 1_000, certifyTransitions: 0 };
+const bigCell = { designs: ['per-task-proxy'], profiles: ['x2' as const], runs: quick ? 2_000 : 72_000, blockRuns: quick ? 500 : 1_000, certifyTransitions: 0 };
 const bigCellWorkers = await oneAndTwo(bigCell, quick ? 1 : 2);
 const deep = quick ? 4 : 5;
 const verify1 = child('verify', String(deep), '1');

@@ -1,0 +1,45 @@
+/**
+ * The README's tables that restate the code (the profile rules, the invariants, the designs)
+ * are held to it, so that the front door cannot drift from what fpcheck does.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { describeRule, DESIGNS, PROFILE_RULES, profile, RULE_LABELS, type ProfileName } from './model/index.ts';
+import { INVARIANTS } from './properties/index.ts';
+
+const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+const rowOf = (first: string) => readme.split('\n').find((l) => l.startsWith(`| ${first} |`));
+
+describe('README', () => {
+  test('the profile table says what each profile does, rule by rule', () => {
+    const header = readme.split('\n').find((l) => l.startsWith('| rule |'));
+    expect(header).toBeDefined();
+    const columns = cells(header!).slice(1).map((c) => [...c.matchAll(/`([a-z0-9]+)`/g)].map((m) => m[1] as ProfileName));
+    expect(columns.flat().sort()).toEqual(['extended', 'fiasco', 'ignore', 'inner', 'overlapping', 'pistachio', 'split', 'whole', 'x2']);
+    for (const rule of PROFILE_RULES) {
+      const row = rowOf(RULE_LABELS[rule]);
+      expect(row, RULE_LABELS[rule]).toBeDefined();
+      cells(row!).slice(1).forEach((text, i) => {
+        for (const name of columns[i]!) {
+          const said = describeRule(profile(name), rule);
+          expect(text === said || (text === "the profile's name" && said === name), `${RULE_LABELS[rule]} on ${name}: README says "${text}", the profile "${said}"`).toBe(true);
+        }
+      });
+    }
+  });
+
+  test('the invariant table lists every invariant with its statement and its coverage requirement', () => {
+    for (const inv of INVARIANTS) {
+      const row = rowOf(`\`${inv.name}\``);
+      expect(row, inv.name).toBeDefined();
+      const [, statement, share] = cells(row!);
+      expect(statement).toBe(inv.statement);
+      expect(share).toBe(inv.minNonVacuousShare > 0 ? `${Math.round(inv.minNonVacuousShare * 100)}% of runs` : 'no minimum (judged whenever the kernel refuses)');
+    }
+  });
+
+  test('every registered design has a row in the findings table', () => {
+    for (const d of DESIGNS) expect(rowOf(`\`${d.name}\``), d.name).toBeDefined();
+  });
+});
