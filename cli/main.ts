@@ -110,7 +110,7 @@ export function program(setExit: (code: number) => void): Cli {
     .addOption(new Option('--runs <n>', 'search runs per cell').argParser(int('--runs', 1, 10_000_000)).default(DEFAULT_SEARCH.runs))
     .addOption(new Option('--max-commands <n>', 'longest command sequence').argParser(int('--max-commands', 1, 100_000)).default(DEFAULT_SEARCH.maxCommands))
     .addOption(new Option('--seed <s>', 'fast-check seed; same seed, same verdicts and files').argParser(int('--seed', -(2 ** 31), 2 ** 31 - 1)).default(DEFAULT_SEARCH.seed))
-    .addOption(new Option('--time-limit <s>', 'stop each search round after S seconds (results then depend on speed, and the record says so)').argParser(int('--time-limit', 1, 86_400)))
+    .addOption(new Option('--time-limit <s>', 'stop each cell S seconds after it starts (results then depend on speed, and the record says so)').argParser(int('--time-limit', 1, 86_400)))
     .addOption(new Option('--block-runs <n>', 'runs per seed block: the unit workers and shards share out').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
     .addOption(new Option('--certify <transitions>', 'budget of the exhaustive search for a shorter counterexample after each finding (0: none)').argParser(int('--certify', 0, 2 ** 40)).default(DEFAULT_CERTIFY_TRANSITIONS));
   worldOptions(common(run), DEFAULT_CONFIG).action(async (flags: Omit<RunFlags, 'config'> & WorldFlags) => setExit(await runCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));

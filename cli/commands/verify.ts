@@ -1,49 +1,21 @@
 import pc from 'picocolors';
 import { UsageError } from '../../counterexamples/index.ts';
-import type { ProfileName, WorldConfig } from '../../model/index.ts';
-import { NotVerifiableError, verify, verifyPlan, type Shard } from '../../properties/index.ts';
+import { NotVerifiableError, verify, verifyPlan } from '../../properties/index.ts';
 import { PROPERTIES, runRecordOf, showVerdict, verdictOf } from '../../reports/index.ts';
-import { EXIT, printMatrix, ProgressLine, workersFor, writableDir } from '../output.ts';
+import { ProgressLine, workersFor } from '../output.ts';
 import { FindingSaver } from './findings.ts';
-import { writeRecord } from './record.ts';
+import { finish, matrixOptions, planned, type SearchFlags } from './search.ts';
 import { onInterrupt } from './signals.ts';
 
-export interface VerifyFlags {
-  design?: string[];
-  profile?: ProfileName[];
+export interface VerifyFlags extends SearchFlags {
   depth: number;
-  timeLimit?: number;
-  config: WorldConfig;
-  out: string;
-  runsDir: string;
-  failOnViolation?: boolean;
-  workers: number;
-  shard?: Shard;
   symmetry: boolean;
-  paranoid?: boolean;
 }
 
 /** `fpcheck verify`: the exhaustive search of every cell to a depth; prints each cell's answer as it comes, then the matrix. */
 export async function verifyCommand(flags: VerifyFlags, version: string): Promise<number> {
-  const options = {
-    ...(flags.design ? { designs: flags.design } : {}),
-    ...(flags.profile ? { profiles: flags.profile } : {}),
-    config: flags.config,
-    depth: flags.depth,
-    symmetry: flags.symmetry,
-    ...(flags.timeLimit ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
-    ...(flags.shard ? { shard: flags.shard } : {}),
-    paranoid: flags.paranoid ?? false,
-  };
-  let plan;
-  try {
-    plan = verifyPlan(options);
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
-  }
-  writableDir('--out', flags.out);
-  writableDir('--runs-dir', flags.runsDir);
+  const options = { ...matrixOptions(flags), depth: flags.depth, symmetry: flags.symmetry };
+  const plan = planned(flags, () => verifyPlan(options));
   const c = plan.config;
   console.log(pc.bold(`Exhaustive search to depth ${plan.depth} in a world of ${c.clients} clients, ${c.memoryPages} pages, quota ${c.quota}, client spaces of ${2 ** c.clientSpaceOrder} pages, blocks up to ${2 ** c.maxOrder}, proxy spaces of ${2 ** c.proxySpaceOrder}, superpages of ${2 ** c.superpageOrder}`));
   const saver = new FindingSaver(flags.out, version);
@@ -77,11 +49,5 @@ export async function verifyCommand(flags: VerifyFlags, version: string): Promis
           : `depth ${e.depthDone} of ${e.depth} (${cell.timedOut ? 'time limit' : 'interrupted'})`;
     console.log(`${cell.design} on ${cell.profile}: ${line} (${e.states.toLocaleString('en-US')} states, ${e.transitions.toLocaleString('en-US')} transitions)`);
   }
-  const written = writeRecord(flags.runsDir, `verify-${plan.depth}${flags.shard ? `-shard${flags.shard.index}of${flags.shard.count}` : ''}`, record);
-  printMatrix(record);
-  saver.report();
-  if (written) console.log(`\nRun record: ${written} (read by \`fpcheck report\`)`);
-  if (result.interrupted) return EXIT.interrupted;
-  if (!written || saver.failures.length > 0) return EXIT.badInput;
-  return flags.failOnViolation && record.cells.some((x) => x.findings.length > 0) ? EXIT.violation : EXIT.ok;
+  return finish(flags, record, saver, `verify-${plan.depth}`, result.interrupted);
 }
