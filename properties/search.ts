@@ -3,6 +3,7 @@ import { World, type Command, type Design, type ProfileName, type WorldConfig } 
 import { AddressHistory, argumentClasses, DEFAULT_WEIGHTS, drawIntent, intentArbitrary, trimChoices, type CommandWeights, type Intent } from './arbitraries.ts';
 import type { Invariant } from './invariant.ts';
 import { minimize } from './minimize.ts';
+import type { ExhaustiveResult } from './verify/bfs.ts';
 import { certify, DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 import { cellSeed } from './seed.ts';
 import type { BlockPart } from './blocks.ts';
@@ -69,14 +70,7 @@ export interface Finding {
 }
 
 /** What an exhaustive search of one cell did (absent for the random search). */
-export interface ExhaustiveSummary {
-  readonly depth: number;
-  /** Every path of up to this many commands was judged. */
-  readonly depthDone: number;
-  readonly states: number;
-  readonly statesPerDepth: readonly number[];
-  readonly transitions: number;
-  readonly symmetry: boolean;
+export interface ExhaustiveSummary extends Pick<ExhaustiveResult, 'depth' | 'depthDone' | 'states' | 'statesPerDepth' | 'transitions' | 'symmetry'> {
   /** Set when the figures are sums over this many shards' searches: a state reached under first commands of two shards counts in each. */
   readonly shards?: number;
 }
