@@ -7,7 +7,8 @@ export const n = (x: number): string => x.toLocaleString('en-US');
 export function headline(run: RunRecord): string {
   if (run.search === 'exhaustive') {
     const done = run.cells.map((c) => c.exhaustive?.depthDone ?? 0);
-    const reached = done.length === 0 ? '' : Math.min(...done) === run.depth ? `, every cell to depth ${run.depth}` : `, cells to depth ${Math.min(...done)}..${Math.max(...done)}`;
+    const [lo, hi] = [Math.min(...done), Math.max(...done)];
+    const reached = done.length === 0 ? '' : lo === run.depth ? `, every cell to depth ${run.depth}` : lo === hi ? `, every cell to depth ${lo} of ${run.depth}` : `, cells to depth ${lo}..${hi}`;
     return `exhaustive search to depth ${run.depth}${run.symmetry === false ? ' (no symmetry reduction)' : ''}${run.timeLimit ? `, ${run.timeLimit} s a cell` : ''}: ${run.cells.length} cells${reached}`;
   }
   const made = run.cells.map((c) => c.stats.runs);
