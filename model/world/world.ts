@@ -182,10 +182,16 @@ export class World implements WorldView {
       b = (b + elementB(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
     }
     for (const x of this.allocations.live()) {
-      let holders = 0;
-      for (const h of x.holders) holders |= 1 << perm[h]!;
-      a = (a + elementA(2, x.fpage.base, x.fpage.order, perm[x.owner]!, holders, 0, 0, 0)) | 0;
-      b = (b + elementB(2, x.fpage.base, x.fpage.order, perm[x.owner]!, holders, 0, 0, 0)) | 0;
+      // Holders as a 64-bit set in two words: up to 64 clients, each its own bit.
+      let low = 0;
+      let high = 0;
+      for (const h of x.holders) {
+        const p = perm[h]!;
+        if (p < 32) low |= 1 << p;
+        else high |= 1 << (p - 32);
+      }
+      a = (a + elementA(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
+      b = (b + elementB(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
     }
     for (let c = 0; c < this.config.clients; c++) {
       const slot = perm[c]!;

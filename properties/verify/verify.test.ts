@@ -78,6 +78,19 @@ describe('copying and fingerprinting worlds', () => {
       }
     },
   );
+
+  test('holders are told apart by the hash for every client number, past the 32nd', () => {
+    const many: WorldConfig = { ...TINY, clients: 64, memoryPages: 256 };
+    const hashAfter = (other: number) => {
+      const w = new World(many, designNamed('direct-exact')!, 'split');
+      for (const c of [{ kind: 'alloc', client: 0, order: 0 }, { kind: 'share', client: 0, handle: 0, other }] as Command[]) expect(w.step(c).outcome.kind).toBe('applied');
+      const h = new Uint32Array(2);
+      w.fingerprintHash(Array.from({ length: 64 }, (_, i) => i), h);
+      return `${h[0]}:${h[1]}`;
+    };
+    const hashes = new Set([1, 2, 31, 32, 33, 34, 63].map(hashAfter));
+    expect(hashes.size).toBe(7);
+  });
 });
 
 describe('commands', () => {
