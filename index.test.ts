@@ -1,18 +1,19 @@
 import { expect, test } from 'vitest';
-import { check, serveFromPhysmem, type Design } from './index.ts';
+import { check, DEFAULT_CONFIG, exhaustiveSearch, INVARIANTS, serveFromPhysmem, stateless, type Design } from './index.ts';
 
 // The README's example, kept honest: a user-defined design checked through the library API.
 const myDesign: Design = {
   name: 'my-design',
   summary: 'maps directly, revokes with unmapIn',
   supports: (profile) => profile === 'extended',
-  start: (ctx) => ({
+  symmetric: true,
+  start: stateless((ctx) => ({
     serve: serveFromPhysmem(ctx),
     revoke: (client, alloc) => void ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(client)),
     free: (alloc) => {
       for (let i = 0; i < ctx.config.clients; i++) ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(i));
     },
-  }),
+  })),
 };
 
 test('a design of ones own is checked through the library API', () => {
@@ -26,4 +27,11 @@ test('a design that forgets to revoke is caught through the same API', () => {
   const forgetful: Design = { ...myDesign, name: 'forgetful', start: (ctx) => ({ ...myDesign.start(ctx), free: () => undefined }) };
   const result = check({ designs: [forgetful], profiles: ['extended'], runs: 200 });
   expect(result.cells[0]!.findings.map((f) => f.violation.invariant)).toContain('safety.no-extant-after-dealloc');
+});
+
+test('the same design, being stateless, is searched exhaustively as it is', () => {
+  const r = exhaustiveSearch(myDesign, 'extended', DEFAULT_CONFIG, INVARIANTS, { depth: 3 });
+  expect(r.depthDone).toBe(3);
+  expect(r.violations).toEqual([]);
+  expect(r.states).toBeGreaterThan(1);
 });
