@@ -5,7 +5,8 @@ import { completeness, headline, n, searched, statesNote } from './summary.ts';
 import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
 
 export const COVERAGE_FORMAT = 'fpcheck-coverage';
-export const COVERAGE_VERSION = 1;
+/** Version 2 added the kind of search, completeness with its reasons, reach, and the exhaustive figures per cell. */
+export const COVERAGE_VERSION = 2;
 
 /** The machine-readable coverage report: verdicts and every count, taken straight from the run record. Pure. */
 export function coverageJson(run: RunRecord) {
