@@ -133,4 +133,93 @@ describe('the structure checker', () => {
     expect(after(k, { created: [odd] })).toEqual(['structure.hardware-pages']);
     expect(checkStructure(k)[0]!.message).toBe(`node ${odd.id} of d has order 2, neither a base page nor a superpage of the fiasco kernel`);
   });
+
+  describe('each violation names the nodes at fault and says why', () => {
+    const full = (k: Kernel) => checkStructure(k);
+    const stepped = (k: Kernel, e: Partial<KernelEffect>) => checkStructureAfter(k, [{ ...emptyEffect('test'), ...e }]);
+
+    test('overlap: each of the two nodes, with the other', () => {
+      const { k, c, physmem } = booted();
+      const twin = k.db.add({ task: 'c', vbase: 2, order: 1, frame: 10, rights: R, parent: physmem.id });
+      expect(full(k)).toContainEqual({ rule: 'structure.no-overlap', nodes: [c.id, twin.id], message: `node ${c.id} overlaps ${twin.id} in c` });
+      expect(stepped(k, { created: [twin] })).toContainEqual({ rule: 'structure.no-overlap', nodes: [twin.id, c.id], message: `node ${twin.id} overlaps ${c.id} in c` });
+    });
+
+    test('containment and rights: the child and its parent', () => {
+      const { k, c, d } = booted();
+      k.db.update(d.id, { rights: RWX });
+      expect(full(k)).toEqual([{ rule: 'structure.rights-monotone', nodes: [d.id, c.id], message: `node ${d.id} has rights its parent ${c.id} lacks` }]);
+      const stray = k.db.add({ task: 'd', vbase: 16, order: 0, frame: 40, rights: R, parent: c.id });
+      expect(stepped(k, { created: [stray] })).toEqual([{ rule: 'structure.parent-contains', nodes: [stray.id, c.id], message: `parent ${c.id}'s frames do not contain node ${stray.id}'s` }]);
+    });
+
+    test('cycles: every node on one, and a node hanging from one, whose walk must still end', () => {
+      const { k, c, d } = booted();
+      k.db.update(c.id, { parent: d.id });
+      const cycles = full(k).filter((v) => v.rule === 'structure.no-cycle');
+      expect(cycles).toEqual([
+        { rule: 'structure.no-cycle', nodes: [c.id], message: `node ${c.id} lies on a derivation cycle` },
+        { rule: 'structure.no-cycle', nodes: [d.id], message: `node ${d.id} lies on a derivation cycle` },
+      ]);
+      const hanging = k.db.add({ task: 'c', vbase: 16, order: 0, frame: 0, rights: R, parent: d.id });
+      expect(stepped(k, { created: [hanging] })).toEqual([{ rule: 'structure.no-cycle', nodes: [hanging.id], message: `node ${hanging.id} lies on a derivation cycle` }]);
+    });
+
+    test('roots: a stray parentless node, and a tree that reaches none', () => {
+      const { k } = booted();
+      const orphan = k.db.add({ task: 'c', vbase: 32, order: 0, frame: 32, rights: R, parent: null });
+      expect(full(k)).toEqual([{ rule: 'structure.reaches-root', nodes: [orphan.id], message: `node ${orphan.id} has no parent but is not a sigma0 identity root` }]);
+      const child = k.db.add({ task: 'd', vbase: 40, order: 0, frame: 32, rights: R, parent: orphan.id });
+      expect(stepped(k, { created: [child] })).toEqual([{ rule: 'structure.reaches-root', nodes: [child.id], message: `node ${child.id} does not reach a sigma0 root` }]);
+    });
+
+    test('indexes: a node its space index has lost, counted too; a removed node still indexed; a node of no space or past its space', () => {
+      const { k, c } = booted();
+      inside(k.db).spaces.get('c')!.remove(fpage(c.vbase, c.order), c.id);
+      expect(full(k)).toContainEqual({ rule: 'structure.index-agrees', nodes: [c.id], message: `node ${c.id} of c disagrees with its address-space entry` });
+      expect(full(k)).toContainEqual({ rule: 'structure.index-agrees', nodes: [], message: '1 nodes missing from their space index' });
+      const k3 = booted().k;
+      const d3 = k3.db.inSpace('d', fpage(8, 0))[0]!;
+      inside(k3.db).nodes.delete(d3.id);
+      expect(stepped(k3, { removed: [{ node: d3, ancestry: ['c'], cause: 'revoke' }] })).toEqual([{ rule: 'structure.index-agrees', nodes: [d3.id], message: `removed node ${d3.id} is still indexed` }]);
+      for (const odd of [{ task: 'nobody', vbase: 0 }, { task: 'd', vbase: 64 }]) {
+        const k4 = booted();
+        const n: MapNode = { id: 5_000, task: odd.task, vbase: odd.vbase, order: 0, frame: 0, rights: R, parent: k4.c.id };
+        inside(k4.k.db).nodes.set(n.id, n);
+        const record = { rule: 'structure.index-agrees', nodes: [n.id], message: `node ${n.id} of ${odd.task} disagrees with its address-space entry` };
+        expect(stepped(k4.k, { created: [n] }), odd.task).toContainEqual(record);
+        expect(full(k4.k), odd.task).toContainEqual(record);
+      }
+    });
+
+    test("a removed node's children left behind are named", () => {
+      const { k, c, d } = booted();
+      inside(k.db).nodes.delete(c.id);
+      expect(stepped(k, { removed: [{ node: c, ancestry: ['physmem'], cause: 'revoke' }] })).toContainEqual({ rule: 'structure.parent-exists', nodes: [d.id], message: `children of removed node ${c.id} remain` });
+    });
+
+    test('sigma0: each way a boot root can go wrong names it, and only calls touching sigma0 re-derive the roots', () => {
+      const corruptions: Array<(k: Kernel, root: MapNode) => void> = [
+        (k, root) => void k.db.update(root.id, { task: 'physmem' }),
+        (k, root) => void k.db.update(root.id, { parent: k.roots[1]! }),
+        (k, root) => void inside(k.db).nodes.set(root.id, { ...root, frame: root.frame + 1 }),
+        (k, root) => void inside(k.db).nodes.set(root.id, { ...root, order: root.order - 1 }),
+      ];
+      for (const [i, corrupt] of corruptions.entries()) {
+        const k = new Kernel(48, 'split');
+        k.createTask('physmem', 6);
+        const root = k.db.get(k.roots[0]!)!;
+        corrupt(k, root);
+        expect(full(k), `corruption ${i}`).toContainEqual({ rule: 'structure.sigma0-covers', nodes: [root.id], message: 'sigma0 no longer covers all memory exactly once with its boot roots' });
+        // Only a call that touched a sigma0 node re-derives the roots: created, changed or removed.
+        const touched = k.db.get(root.id)!;
+        expect(stepped(k, { created: [] }).map((v) => v.rule), `corruption ${i}`).toEqual([]);
+        expect(stepped(k, { changed: [{ ...touched, task: SIGMA0 }] }).map((v) => v.rule), `corruption ${i}`).toContain('structure.sigma0-covers');
+      }
+      const k = new Kernel(48, 'split');
+      const root = k.db.get(k.roots[1]!)!;
+      k.db.remove(root.id);
+      expect(stepped(k, { removed: [{ node: root, ancestry: [], cause: 'flush' }] })).toEqual([{ rule: 'structure.sigma0-covers', nodes: [root.id], message: 'sigma0 no longer covers all memory exactly once with its boot roots' }]);
+    });
+  });
 });

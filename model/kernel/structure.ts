@@ -36,7 +36,7 @@ export function checkStructure(k: Kernel): StructureViolation[] {
   checkRoots(k, out);
   // Every index entry names a live node: entries and nodes are counted the same way.
   let indexed = 0;
-  for (const n of k.db.all()) indexed += k.db.spaceEntry(n.task, virtualOf(n)).has(n.id) ? 1 : 0;
+  for (const n of k.db.all()) indexed += k.db.spaceOrder(n.task) !== undefined && k.db.spaceEntry(n.task, virtualOf(n)).has(n.id) ? 1 : 0;
   if (indexed !== total) out.push({ rule: 'structure.index-agrees', nodes: [], message: `${total - indexed} nodes missing from their space index` });
   return out;
 }
@@ -85,11 +85,18 @@ function checkNode(k: Kernel, n: MapNode, out: StructureViolation[]): void {
   const space = k.db.spaceOrder(n.task);
   if (space === undefined || !isAligned(n.vbase, n.order) || endOf(v) > 2 ** space || !k.db.spaceEntry(n.task, v).has(n.id) || !k.db.frameEntry(framesOf(n)).has(n.id)) {
     out.push({ rule: 'structure.index-agrees', nodes: [n.id], message: `node ${n.id} of ${n.task} disagrees with its address-space entry` });
+    // A node of no known space has no neighbours to compare; judging the rest still names what else is wrong.
+    if (space === undefined) return checkAncestry(k, n, out);
   }
   const others = k.db.inSpace(n.task, v).filter((o) => o.id !== n.id);
   if (others.length > 0) {
     out.push({ rule: 'structure.no-overlap', nodes: [n.id, ...others.map((o) => o.id)], message: `node ${n.id} overlaps ${others.map((o) => o.id).join(', ')} in ${n.task}` });
   }
+  checkAncestry(k, n, out);
+}
+
+/** The rules about a node's place in its tree: page size, parent, rights, and the walk to a sigma0 root. */
+function checkAncestry(k: Kernel, n: MapNode, out: StructureViolation[]): void {
   if (n.parent !== null && !k.isNodeOrder(n.order)) {
     out.push({ rule: 'structure.hardware-pages', nodes: [n.id], message: `node ${n.id} of ${n.task} has order ${n.order}, neither a base page nor a superpage of the ${k.profile.name} kernel` });
   }
