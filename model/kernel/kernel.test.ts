@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fpage } from './fpage.ts';
 import { Kernel } from './kernel.ts';
 import { SIGMA0, type MapNode } from './mapdb.ts';
-import { constantChoices, type PartialChoice, type ProfileName } from './profiles.ts';
+import { constantChoices, PROFILE_NAMES, type PartialChoice, type ProfileName } from './profiles.ts';
 import { R, RWX, W } from './rights.ts';
 import { checkStructure } from './structure.ts';
 
@@ -196,5 +196,26 @@ describe('map and grant', () => {
     const v = k.db.version;
     expect(k.unmap('e', fpage(0, 10), true, any).branches).toEqual(['unmap.nothing-mapped']);
     expect(k.db.version).toBe(v);
+  });
+});
+
+describe("sigma0's roots", () => {
+  test.each([...PROFILE_NAMES])('%s: a flush of part of a root keeps the root and takes at least what an unmap of the same range takes', (profile) => {
+    const k = new Kernel(64, profile, { superpageOrder: 3 });
+    k.createTask('physmem', 6);
+    for (const id of k.roots) {
+      const r = k.db.get(id)!;
+      k.map(SIGMA0, fpage(r.vbase, r.order), 'physmem', r.vbase, RWX, constantChoices());
+    }
+    const removed = (flush: boolean) => {
+      const kk = k.clone();
+      const e = kk.unmap(SIGMA0, fpage(4, 2), flush, constantChoices());
+      expect(kk.roots.every((r) => kk.db.has(r))).toBe(true);
+      expect(checkStructure(kk)).toEqual([]);
+      return new Set(e.removed.map((r) => `${r.node.task}:${r.node.vbase}/${r.node.order}`));
+    };
+    const unmapped = removed(false);
+    const flushed = removed(true);
+    for (const n of unmapped) expect(flushed.has(n), n).toBe(true);
   });
 });

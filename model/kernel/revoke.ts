@@ -22,10 +22,11 @@ export class Revoker {
     return false;
   }
 
-  /** Removes a node and everything derived from it, in every task. sigma0's roots are never removed. */
+  /** Removes a node and everything derived from it, in every task. sigma0's roots are never removed: of a root, only what derives from it goes. */
   removeSubtree(id: number, cause: RemovalCause): void {
     const top = this.db.get(id);
-    if (!top || (top.task === SIGMA0 && top.parent === null)) return;
+    if (!top) return;
+    if (top.task === SIGMA0 && top.parent === null) return this.removeDescendants(id, cause);
     const order: Array<{ node: MapNode; ancestry: TaskId[] }> = [];
     const stack = [{ node: top, ancestry: this.db.ancestry(top) }];
     while (stack.length > 0) {
