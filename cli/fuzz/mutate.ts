@@ -32,10 +32,19 @@ function set(v: Json, p: Path, x: Json | undefined): Json {
   return v;
 }
 
+/**
+ * Characters an enlarged value may reach: twice the loaders' size limit, so oversized files are
+ * tried, while enlarging an already enlarged value cannot compound into gigabytes of input.
+ */
+const ENLARGED_CHARS = 2_000_000;
+
 /** A bigger version of a value: long arrays and strings, huge or fractional numbers. */
 const enlarged = (x: Json, k: number): Json => {
-  if (Array.isArray(x)) return Array.from({ length: Math.min(x.length * k, 20_000) }, (_, i) => x[i % Math.max(x.length, 1)] ?? 0);
-  if (typeof x === 'string') return x.repeat(Math.min(k, 2_000));
+  if (Array.isArray(x)) {
+    const each = Math.max(1, (JSON.stringify(x) ?? '').length / Math.max(x.length, 1));
+    return Array.from({ length: Math.min(x.length * k, 20_000, Math.floor(ENLARGED_CHARS / each)) }, (_, i) => clone(x[i % Math.max(x.length, 1)] ?? 0));
+  }
+  if (typeof x === 'string') return x.repeat(Math.min(k, 2_000, Math.max(1, Math.floor(ENLARGED_CHARS / Math.max(x.length, 1)))));
   if (typeof x === 'number') return [x * 2 ** k, 2 ** 53 + k, -x - 1, x + 0.5, 1e308][k % 5]!;
   return x;
 };
@@ -97,7 +106,9 @@ export function mutantsOf(valid: unknown): fc.Arbitrary<string> {
     .map(([ms, tm, pretty]) => {
       const v = ms.reduce((acc, m) => m(acc), clone(base));
       const text = (JSON.stringify(v, null, pretty ? 2 : undefined) ?? 'null').replace(DEEP, (_m, d: string, o: string) => nestedText(Number(d), o === 'true'));
-      return tm ? tm(text) : text;
+      // Several enlargements of one file still stay within a few times the size limit (a cut file is hostile input too).
+      const bounded = text.length > 4 * ENLARGED_CHARS ? text.slice(0, 4 * ENLARGED_CHARS) : text;
+      return tm ? tm(bounded) : bounded;
     });
 }
 
