@@ -75,7 +75,7 @@ process.stderr.write('\n');
 
 /** Runs scale.ts in a child process of its own, so that its peak memory is its own. */
 const child = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./scale.ts', import.meta.url)), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./scale.ts', import.meta.url)), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`scale.ts ${args.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number | string>;
 };
@@ -138,7 +138,7 @@ for (const v of report.findAndShrink) console.log(`  ${v.violation.padEnd(72)} f
 const under = report.findAndShrink.filter((v) => v.findMs + v.shrinkMs < 1000).length;
 console.log(`  ${under} of ${report.findAndShrink.length} found and shrunk in under one second (median)`);
 console.log(`\n192 MiB (49,152 pages), one world: boot ${round(Number(mailScale.bootMs), 1)} ms, ${n(mailScale.steps)} steps at ${n(mailScale.stepsPerSecond)}/s, up to ${n(mailScale.maxNodes)} nodes, peak RSS ${n(mailScale.peakRssMb)} MiB`);
-console.log(`Search of ${n(millionSteps.steps)} steps (${n(millionSteps.runs)} runs): ${n(millionSteps.stepsPerSecond)}/s, heap ${round(Number(millionSteps.heapFirstMb))} -> ${round(Number(millionSteps.heapLastMb))} MiB, peak RSS ${n(millionSteps.peakRssMb)} MiB`);
+console.log(`Search of ${n(millionSteps.steps)} steps (${n(millionSteps.runs)} runs): ${n(millionSteps.stepsPerSecond)}/s, live heap after a collection ${round(Number(millionSteps.heapFirstMb))} -> ${round(Number(millionSteps.heapLastMb))} MiB, peak RSS ${n(millionSteps.peakRssMb)} MiB`);
 console.log(`\nWorker threads (built JavaScript):`);
 console.log(`  random search, one cell (per-task-proxy/x2), ${n(bigCell.runs)} runs in blocks of ${n(bigCell.blockRuns)}: 1 worker ${n(bigCellWorkers.oneWorkerMs)} ms, 2 workers ${n(bigCellWorkers.twoWorkersMs)} ms (${bigCellWorkers.speedup}x)`);
 console.log(`  exhaustive search to depth ${deep} (${n(verify1.states)} states): 1 worker ${n(verify1.runMs)} ms, peak RSS ${n(verify1.peakRssMb)} MiB; 2 workers ${n(verify2.runMs)} ms, peak RSS ${n(verify2.peakRssMb)} MiB (${verifyWorkers.speedup}x)`);

@@ -50,6 +50,8 @@ function search(steps: number, designName: string) {
       const r = searchCell(design, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 10_000, maxCommands: 60, seed, certifyTransitions: 0 });
       total += r.stats.steps;
       runs += r.stats.runs;
+      // The live heap, not garbage not yet collected: the process runs with --expose-gc.
+      (globalThis as { gc?: () => void }).gc?.();
       heap.push(process.memoryUsage().heapUsed);
     }
   });
