@@ -13,4 +13,4 @@ export const designNamed = (name: string): Design | undefined => DESIGNS.find((d
 
 export { stateless, type Canon, type Design, type Server, type ServerContext, type ServerKernel, type MapRequest, type Exhausted } from './design.ts';
 export { piecesOf, mapFromPhysmem, serveFromPhysmem } from './pieces.ts';
-export { ProxySpace } from './proxySpace.ts';
+export { ProxySpace, exhaustedSpace, slotsFingerprint, type ProxySlot } from './proxySpace.ts';

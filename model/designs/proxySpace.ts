@@ -4,12 +4,23 @@ import type { Canon, Exhausted, MapRequest, ServerContext } from './design.ts';
 import { piecesOf } from './pieces.ts';
 
 /** A region of the proxy's space holding frames `[frame, frame + size)` in order, and who uses it. */
-interface Slot {
+export interface ProxySlot {
   readonly region: Fpage;
   readonly frame: number;
   readonly handle: number;
   readonly users: Set<number>;
 }
+
+/** What a full proxy space reports: its slots and who fills them. */
+export const exhaustedSpace = (task: TaskId, spaceOrder: number, slots: readonly ProxySlot[]): Exhausted => ({
+  space: task,
+  spaceOrder,
+  slots: slots.map((s) => ({ region: s.region, users: [...s.users].sort(), handle: s.handle })),
+});
+
+/** Slots (kept in address order) as fingerprint text, handles and users named through `canon`. */
+export const slotsFingerprint = (slots: readonly ProxySlot[], canon: Canon): string =>
+  slots.map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`).join(';');
 
 /**
  * A proxy task's address space managed as slots: physmem maps frames into a slot, the proxy
@@ -18,7 +29,7 @@ interface Slot {
  * request fails when the space has no room.
  */
 export class ProxySpace {
-  private readonly slots: Slot[] = [];
+  private readonly slots: ProxySlot[] = [];
 
   constructor(
     private readonly ctx: ServerContext,
@@ -33,7 +44,7 @@ export class ProxySpace {
     );
     if (!slot) {
       const region = this.place(req.order);
-      if (!region) return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort(), handle: s.handle })) };
+      if (!region) return exhaustedSpace(this.task, this.spaceOrder, this.slots);
       for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
       slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
       // Kept in address order, so which fitting slot is reused depends on the slots alone, not on their history.
@@ -61,7 +72,7 @@ export class ProxySpace {
     for (const s of [...this.slots]) if (s.handle === alloc.handle) this.drop(s);
   }
 
-  private drop(s: Slot): void {
+  private drop(s: ProxySlot): void {
     this.ctx.kernel.unmap(this.task, s.region, true);
     this.slots.splice(this.slots.indexOf(s), 1);
   }
@@ -75,9 +86,7 @@ export class ProxySpace {
 
   /** The slots (kept in address order), handles and users named through `canon`. */
   fingerprint(canon: Canon): string {
-    return this.slots
-      .map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`)
-      .join(';');
+    return slotsFingerprint(this.slots, canon);
   }
 
   /** First fit among the gaps between slots. */

@@ -1,4 +1,4 @@
-import { contains, endOf, piecesOf, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ServerContext, type TaskId } from '../../model/index.ts';
+import { contains, endOf, exhaustedSpace, piecesOf, slotsFingerprint, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ProxySlot, type ServerContext, type TaskId } from '../../model/index.ts';
 
 /** Slips a proxy space can make: each one a realistic one-line bug in `ProxySpace`. */
 export interface ProxyBugs {
@@ -22,16 +22,10 @@ export interface ProxyBugs {
   readonly revokeFirstOnly?: boolean;
 }
 
-interface Slot {
-  readonly region: Fpage;
-  readonly frame: number;
-  readonly handle: number;
-  readonly users: Set<number>;
-}
 
 /** `ProxySpace` with `bugs`: the same slots, first fit and reuse, except where a bug says otherwise. */
 export class BuggyProxySpace {
-  private readonly slots: Slot[] = [];
+  private readonly slots: ProxySlot[] = [];
 
   constructor(
     private readonly ctx: ServerContext,
@@ -88,14 +82,14 @@ export class BuggyProxySpace {
   }
 
   fingerprint(canon: Canon): string {
-    return this.slots.map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`).join(';');
+    return slotsFingerprint(this.slots, canon);
   }
 
   private full(): Exhausted {
-    return { space: this.task, spaceOrder: this.spaceOrder, slots: this.slots.map((s) => ({ region: s.region, users: [...s.users].sort(), handle: s.handle })) };
+    return exhaustedSpace(this.task, this.spaceOrder, this.slots);
   }
 
-  private drop(s: Slot): void {
+  private drop(s: ProxySlot): void {
     if (!this.bugs.freeWithoutUnmap) this.ctx.kernel.unmap(this.task, s.region, true);
     if (!this.bugs.leakSlots) this.slots.splice(this.slots.indexOf(s), 1);
   }
