@@ -81,9 +81,12 @@ describe('kernel operations on random sequences', () => {
   test.prop([fc.constantFrom(...PROFILE_NAMES), fc.array(anyStep, { minLength: 5, maxLength: 40 })], { numRuns: 300 })(
     'keep the structure checker silent, and the incremental checker agrees',
     (profile, steps) => {
+      // Fiasco's grant keeps the subtree's rights when it lowers the node's own (Mapdb::grant relinks
+      // the node): that breach is the kernel's, and the search reports it; every other rule holds.
+      const kernelOwn = (v: { rule: string }) => !(profile === 'fiasco' && v.rule === 'structure.rights-monotone');
       run(steps, profile, (k, _s, e, before) => {
-        expect(checkStructure(k)).toEqual([]);
-        expect(checkStructureAfter(k, [e])).toEqual([]);
+        expect(checkStructure(k).filter(kernelOwn)).toEqual([]);
+        expect(checkStructureAfter(k, [e]).filter(kernelOwn)).toEqual([]);
         if (e.refused) expect(k.db.version).toBe(before.version);
       });
     },

@@ -1,65 +1,52 @@
 import { describe, expect, test } from 'vitest';
+import { KERNEL_BRANCHES } from './effects.ts';
 import {
   constantChoices,
   describeRule,
+  KERNEL_RULES,
   listedChoices,
+  makesChoices,
   OVERMAP_CHOICES,
   PARTIAL_CHOICES,
   profile,
   PROFILE_NAMES,
-  PROFILE_RULES,
-  PROFILE_SOURCES,
+  SPEC_RULES,
+  type SpecProfile,
 } from './profiles.ts';
 
 describe('profiles', () => {
-  test.each(PROFILE_NAMES)('%s carries its own name and sets every rule', (name) => {
+  test.each(PROFILE_NAMES)('%s carries its own name; a spec-level one sets every rule, a named one runs its kernel\'s engine', (name) => {
     const p = profile(name);
     expect(p.name).toBe(name);
-    for (const rule of PROFILE_RULES) expect(describeRule(p, rule)).toMatch(/\S/);
+    if (p.engine === 'spec') for (const rule of SPEC_RULES) expect(describeRule(p, rule)).toMatch(/\S/);
+    else expect(p.granularity).toBe('hardware');
   });
 
   test('the spec-level profiles differ only in their partial-unmap rule', () => {
     for (const name of ['split', 'ignore', 'whole', 'overlapping', 'inner'] as const) {
-      expect(profile(name)).toEqual({
-        name,
-        granularity: 'fpage',
-        partial: { unmap: name, flush: name },
-        largerOvermap: 'replace',
-        smallerOvermap: 'replace',
-        pieceOverExisting: 'replace',
-        sameFrame: 'frame',
-        partialGrant: 'refuse',
-        oversize: 'refuse',
-        unmapIn: false,
-      });
+      expect(profile(name)).toEqual({ name, engine: 'spec', granularity: 'fpage', partial: { unmap: name, flush: name }, largerOvermap: 'replace', unmapIn: false });
     }
     expect(profile('extended')).toMatchObject({ partial: { unmap: 'split', flush: 'split' }, unmapIn: true });
     expect(profile('x2')).toMatchObject({ partial: { unmap: 'choose', flush: 'choose' }, largerOvermap: 'choose', unmapIn: false });
+    expect(PROFILE_NAMES.filter((n) => makesChoices(profile(n)))).toEqual(['x2']);
   });
 
-  test('the rule table reads as the README prints it', () => {
-    const table = Object.fromEntries(['x2', 'fiasco', 'pistachio'].map((n) => [n, PROFILE_RULES.map((r) => describeRule(profile(n as 'x2'), r))]));
+  test('the spec-level rule table reads as the README prints it', () => {
+    const table = Object.fromEntries(['x2', 'split', 'extended'].map((n) => [n, SPEC_RULES.map((r) => describeRule(profile(n as 'x2') as SpecProfile, r))]));
     expect(table).toEqual({
-      x2: [
-        'fpage as sent',
-        'chosen: whole / overlapping / inner / ignore',
-        'chosen: whole / overlapping / inner / ignore',
-        'chosen: skip / replace',
-        'replace',
-        'replace',
-        'rights grow if same frame',
-        'refuse',
-        'refuse',
-      ],
-      fiasco: ['base pages and superpages', 'overlapping', 'whole', 'replace', 'cut', 'replace', 'rights grow if child of sender', 'map', 'clamp'],
-      pistachio: ['base pages and superpages', 'stride', 'whole', 'skip', 'replace', 'skip', 'rights grow if same frame', 'refuse', 'clamp'],
+      x2: ['chosen: whole / overlapping / inner / ignore', 'chosen: whole / overlapping / inner / ignore', 'chosen: skip / replace'],
+      split: ['split', 'split', 'replace'],
+      extended: ['split', 'split', 'replace'],
     });
   });
 
-  test('every rule of a named kernel cites a file in that kernel\'s repository', () => {
-    for (const rule of PROFILE_RULES) {
-      expect(PROFILE_SOURCES.fiasco[rule]).toMatch(/^kernkonzept\/fiasco src\/kern\/\S+\.cpp /);
-      expect(PROFILE_SOURCES.pistachio[rule]).toMatch(/^l4ka\/pistachio kernel\/src\/\S+\.cc /);
+  test.each(['fiasco', 'pistachio'] as const)("every rule of %s cites a file in that kernel's repository and names branches the kernel can raise", (kernel) => {
+    const ids = KERNEL_RULES[kernel].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of KERNEL_RULES[kernel]) {
+      expect(rule.source).toMatch(kernel === 'fiasco' ? /^kernkonzept\/fiasco src\/kern\/\S+\.cpp / : /^l4ka\/pistachio kernel\/src\/\S+\.(cc|h) /);
+      expect(rule.branches.length).toBeGreaterThan(0);
+      for (const b of rule.branches) expect(KERNEL_BRANCHES).toContain(b);
     }
   });
 });

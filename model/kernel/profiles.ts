@@ -1,4 +1,5 @@
 import { match } from 'ts-pattern';
+import type { KernelBranch } from './effects.ts';
 
 /**
  * What a kernel does with a partial unmap (X.2 4.1: "might or might not work"):
@@ -6,10 +7,9 @@ import { match } from 'ts-pattern';
  * - `overlapping`: every descendant that meets the range goes whole, with its subtree; the rest stay;
  * - `inner`: only descendants lying entirely inside the range go;
  * - `ignore`: nothing changes;
- * - `split`: the node is cut into aligned buddies and only the covered pieces go;
- * - `stride`: Pistachio's default build (see `unmapStride` in kernel.ts).
+ * - `split`: the node is cut into aligned buddies and only the covered pieces go.
  */
-export type PartialMode = 'whole' | 'overlapping' | 'inner' | 'ignore' | 'split' | 'stride';
+export type PartialMode = 'whole' | 'overlapping' | 'inner' | 'ignore' | 'split';
 /** The outcomes X.2 allows at a partial unmap; the `x2` profile takes one of these per event. */
 export type PartialChoice = 'whole' | 'overlapping' | 'inner' | 'ignore';
 export const PARTIAL_CHOICES: readonly PartialChoice[] = ['whole', 'overlapping', 'inner', 'ignore'];
@@ -32,139 +32,233 @@ export interface KernelChoices {
 /** A rule fixed by the profile, or `choose` to take the next choice from the input. */
 export type Rule<T> = T | 'choose';
 
+/** The named kernels: each has an engine of its own that follows its source (see `KERNEL_RULES`). */
+export type NamedKernel = 'fiasco' | 'pistachio';
+
 /**
- * A kernel profile as data: one field per rule in which kernels differ. The spec-level
- * profiles keep fpages as sent and vary only the partial-unmap rule; `fiasco` and `pistachio`
- * follow those kernels' source rule by rule (see `PROFILE_SOURCES` for where each rule comes from).
+ * A kernel profile as data. A spec-level profile (X.2 as SPEC.md reads the manual) keeps fpages
+ * as sent and varies one rule at a time (`SPEC_RULES`); a named kernel's profile runs that kernel's
+ * engine, whose rules are listed with the source each follows in `KERNEL_RULES`.
  */
-export interface KernelProfile {
+export type KernelProfile = SpecProfile | NamedProfile;
+
+interface ProfileBase {
   readonly name: ProfileName;
+  /** Which engine carries out the calls: the spec-level rule table, or a named kernel's own code paths. */
+  readonly engine: 'spec' | NamedKernel;
   /** How a mapping is stored: the fpage as sent, or cut into hardware pages (base pages and superpages). */
   readonly granularity: 'fpage' | 'hardware';
+  readonly unmapIn: boolean;
+}
+
+export interface SpecProfile extends ProfileBase {
+  readonly engine: 'spec';
+  readonly granularity: 'fpage';
   /** Mode for a partial unmap of the caller's own node, by flush flag. */
   readonly partial: { readonly unmap: Rule<PartialMode>; readonly flush: Rule<PartialMode> };
   /** The receiver holds a larger mapping around the target: keep it and skip this piece, or remove it with its subtree. */
   readonly largerOvermap: Rule<OvermapChoice>;
-  /** The receiver holds smaller mappings inside the target: remove them and map as sent, or cut the send into base pages that each replace what is there. */
-  readonly smallerOvermap: 'replace' | 'cut';
-  /** The sender maps a piece of a larger page of its own onto an existing mapping of another frame: replace it, or skip the piece. */
-  readonly pieceOverExisting: 'replace' | 'skip';
-  /** A map onto an existing mapping of the same frame at the same size only adds rights when that mapping is a child of the sender's (`child`), or whenever the frame matches (`frame`); otherwise it is replaced. */
-  readonly sameFrame: 'child' | 'frame';
-  /** A grant of part of one of the sender's mappings: refused, or demoted to a map for the rest of the call. */
-  readonly partialGrant: 'refuse' | 'map';
-  /** An fpage reaching past an address space: refused, or clamped to the space. */
-  readonly oversize: 'refuse' | 'clamp';
-  readonly unmapIn: boolean;
 }
 
-const SPEC_LEVEL = {
-  granularity: 'fpage',
-  smallerOvermap: 'replace',
-  pieceOverExisting: 'replace',
-  sameFrame: 'frame',
-  partialGrant: 'refuse',
-  oversize: 'refuse',
-  unmapIn: false,
-} as const;
+export interface NamedProfile extends ProfileBase {
+  readonly engine: NamedKernel;
+  readonly granularity: 'hardware';
+  readonly unmapIn: false;
+  /** The kernel bugs this profile models as the kernel has them (ids of `KERNEL_RULES` entries marked `bug`); none in a profile of the kernel as intended. */
+  readonly bugs: ReadonlySet<string>;
+}
 
-const spec = (name: ProfileName, mode: PartialMode, larger: Rule<OvermapChoice> = 'replace'): KernelProfile => ({ ...SPEC_LEVEL, name, partial: { unmap: mode, flush: mode }, largerOvermap: larger });
+const spec = (name: ProfileName, mode: Rule<PartialMode>, larger: Rule<OvermapChoice> = 'replace', unmapIn = false): SpecProfile => ({
+  name,
+  engine: 'spec',
+  granularity: 'fpage',
+  partial: { unmap: mode, flush: mode },
+  largerOvermap: larger,
+  unmapIn,
+});
+
+const named = (name: ProfileName, engine: NamedKernel, bugs: boolean): NamedProfile => ({
+  name,
+  engine,
+  granularity: 'hardware',
+  unmapIn: false,
+  bugs: new Set(bugs ? KERNEL_RULES[engine].filter((r) => r.bug).map((r) => r.id) : []),
+});
 
 /** The profile of a name. Pure. */
 export const profile = (name: ProfileName): KernelProfile =>
   match(name)
     .returnType<KernelProfile>()
     .with('split', 'ignore', 'whole', 'overlapping', 'inner', (m) => spec(m, m))
-    .with('x2', () => ({ ...spec('x2', 'whole', 'choose'), partial: { unmap: 'choose', flush: 'choose' } }))
-    .with('extended', () => ({ ...spec('extended', 'split'), unmapIn: true }))
-    .with('fiasco', () => ({
-      name,
-      granularity: 'hardware',
-      partial: { unmap: 'overlapping', flush: 'whole' },
-      largerOvermap: 'replace',
-      smallerOvermap: 'cut',
-      pieceOverExisting: 'replace',
-      sameFrame: 'child',
-      partialGrant: 'map',
-      oversize: 'clamp',
-      unmapIn: false,
-    }))
-    .with('pistachio', () => ({
-      name,
-      granularity: 'hardware',
-      partial: { unmap: 'stride', flush: 'whole' },
-      largerOvermap: 'skip',
-      smallerOvermap: 'replace',
-      pieceOverExisting: 'skip',
-      sameFrame: 'frame',
-      partialGrant: 'refuse',
-      oversize: 'clamp',
-      unmapIn: false,
-    }))
+    .with('x2', () => spec('x2', 'choose', 'choose'))
+    .with('extended', () => spec('extended', 'split', 'replace', true))
+    .with('fiasco', () => named(name, 'fiasco', true))
+    .with('pistachio', () => named(name, 'pistachio', true))
     .exhaustive();
 
-/** The rules a profile sets, in the order the README's profile table lists them. */
-export const PROFILE_RULES = ['granularity', 'partialUnmap', 'partialFlush', 'largerOvermap', 'smallerOvermap', 'pieceOverExisting', 'sameFrame', 'partialGrant', 'oversize'] as const;
-export type ProfileRule = (typeof PROFILE_RULES)[number];
+/** True when the profile reads nondeterministic choices from the call (only `x2` does). Pure. */
+export const makesChoices = (p: KernelProfile): boolean =>
+  p.engine === 'spec' && (p.partial.unmap === 'choose' || p.partial.flush === 'choose' || p.largerOvermap === 'choose');
 
-/** How the README's profile table names each rule. */
-export const RULE_LABELS: Readonly<Record<ProfileRule, string>> = {
-  granularity: 'node',
+/** The rules a spec-level profile sets, in the order the README's profile table lists them. */
+export const SPEC_RULES = ['partialUnmap', 'partialFlush', 'largerOvermap'] as const;
+export type SpecRule = (typeof SPEC_RULES)[number];
+
+/** How the README's spec-level profile table names each rule. */
+export const RULE_LABELS: Readonly<Record<SpecRule, string>> = {
   partialUnmap: 'partial unmap',
   partialFlush: "partial flush of the caller's node",
   largerOvermap: 'map under a larger mapping',
-  smallerOvermap: 'map over smaller mappings',
-  pieceOverExisting: 'a piece of a larger page over another frame',
-  sameFrame: 'map over the same frame',
-  partialGrant: 'grant of part of a mapping',
-  oversize: 'fpage past the address space',
 };
 
-/**
- * Where each rule of the named-kernel profiles comes from: repository, path and function of
- * the source it follows (the code that applies each rule cites the same place). The
- * spec-level profiles follow SPEC.md's reading of the X.2 manual, not a kernel.
- */
-export const PROFILE_SOURCES: Readonly<Record<'fiasco' | 'pistachio', Readonly<Record<ProfileRule, string>>>> = {
-  fiasco: {
-    granularity: 'kernkonzept/fiasco src/kern/map_util.cpp map(): to_fit_size, then the loop that lowers the order until sender and receiver pages fit',
-    partialUnmap: 'kernkonzept/fiasco src/kern/mapdb.cpp Mapdb::flush ("partially overlapping mappings are deleted entirely"); src/kern/mapping_tree.cpp Mapping_tree::flush',
-    partialFlush: 'kernkonzept/fiasco src/kern/map_util.cpp unmap(): "We always flush the whole page"; src/kern/mapdb.cpp Mapdb::flush (self_unmap deletes all descendants)',
-    largerOvermap: 'kernkonzept/fiasco src/kern/map_util.cpp map(): "flush the interfering physical page in the receiver, even if it is larger than the mapped page"',
-    smallerOvermap: 'kernkonzept/fiasco src/kern/map_util.cpp map(): the order is lowered while i_order > r_order ("not enough space for superpage map?")',
-    pieceOverExisting: 'kernkonzept/fiasco src/kern/map_util.cpp map(): Not_related from Mapdb lookup_src_dst, then "Unmap from receiver space"',
-    sameFrame: 'kernkonzept/fiasco src/kern/map_util.cpp map(): rights grow only for Mapdb_lookup_src_dst::Dst_child_of_src (src/kern/mapdb.cpp Treemap::lookup_src_dst: r_depth + 1 == c_depth)',
-    partialGrant: 'kernkonzept/fiasco src/kern/map_util.cpp map(): "Can\'t GRANT page from superpage ... demoting to MAP"',
-    oversize: 'kernkonzept/fiasco src/kern/map_util.cpp map() and unmap(): loops stop at map_max_address()',
-  },
-  pistachio: {
-    granularity: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage: the largest hw_pgshifts size that fits; kernel/src/arch/x86/x32/ptab.h and x64/ptab.h HW_PGSHIFTS',
-    partialUnmap: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::mapctrl (steps whole superpage entries while counting base pages) and kernel/src/generic/mapping.cc mdb_flush (rcnt = 1: one base page at the fpage\'s offset); CONFIG_NEW_MDB off by default in kernel/config/rules.cml',
-    partialFlush: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::mapctrl: "Fpage too small -- expand to current size"',
-    largerOvermap: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage: "Larger mapping already exists" (enters the kernel debugger, skips)',
-    smallerOvermap: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage: overmapping flushes each single page in the subtree, then maps',
-    pieceOverExisting: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage: "Mapping already exists" when t_size < f_size and the frame differs',
-    sameFrame: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage: "Check if we\'re simply extending access rights" compares physical addresses only (the parent check is under CONFIG_NEW_MDB)',
-    partialGrant: 'l4ka/pistachio kernel/src/generic/mapping.cc mdb_map ("Grant operations simply reuse the old mapping node") with linear_ptab_walker.cc clearing the sender\'s whole superpage entry: a database the model does not represent, so refused',
-    oversize: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::mapctrl: "Enforce unmaps to only cover the supported space"; map_fpage stops outside the user area',
-  },
-};
-
-/** One rule of a profile as text, for the CLI and the README's profile table. Pure. */
-export function describeRule(p: KernelProfile, rule: ProfileRule): string {
+/** One rule of a spec-level profile as text, for the CLI and the README's profile table. Pure. */
+export function describeRule(p: SpecProfile, rule: SpecRule): string {
   const choose = (r: Rule<string>, options: readonly string[]) => (r === 'choose' ? `chosen: ${options.join(' / ')}` : r);
   return match(rule)
-    .with('granularity', () => (p.granularity === 'fpage' ? 'fpage as sent' : 'base pages and superpages'))
     .with('partialUnmap', () => choose(p.partial.unmap, PARTIAL_CHOICES))
     .with('partialFlush', () => choose(p.partial.flush, PARTIAL_CHOICES))
     .with('largerOvermap', () => choose(p.largerOvermap, OVERMAP_CHOICES))
-    .with('smallerOvermap', () => p.smallerOvermap)
-    .with('pieceOverExisting', () => p.pieceOverExisting)
-    .with('sameFrame', () => (p.sameFrame === 'child' ? 'rights grow if child of sender' : 'rights grow if same frame'))
-    .with('partialGrant', () => p.partialGrant)
-    .with('oversize', () => p.oversize)
     .exhaustive();
 }
+
+/**
+ * One rule of a named kernel's engine: what the kernel does, the source it follows (repository,
+ * path and function; the engine's code cites the same place), the kernel branches that show it
+ * was taken, and whether it is a kernel bug modelled as the kernel has it.
+ */
+export interface KernelRule {
+  readonly id: string;
+  readonly label: string;
+  readonly behaviour: string;
+  readonly source: string;
+  readonly branches: readonly KernelBranch[];
+  readonly bug?: boolean;
+}
+
+const FIASCO = 'kernkonzept/fiasco src/kern/';
+
+/**
+ * The rules of the named kernels, each read from its source and checked against the kernel's
+ * own code by the golden traces (model/kernel/traces).
+ */
+export const KERNEL_RULES: Readonly<Record<NamedKernel, readonly KernelRule[]>> = {
+  fiasco: [
+    {
+      id: 'hardware-pages',
+      label: 'node',
+      behaviour: 'a send is entered as the largest hardware pages (superpage or base page) that the sender\'s page, the size left and both addresses allow',
+      source: `${FIASCO}map_util.cpp Mu::map: to_fit_size, then the loop that lowers i_order`,
+      branches: ['map.new', 'map.cut-to-pages'],
+    },
+    {
+      id: 'page-tables-outlive-mappings',
+      label: 'superpage into a slot with a page table',
+      behaviour: 'cut into base pages: a page table of base pages is made when a base page is entered and freed only with the address space, so an emptied slot still cuts',
+      source: `${FIASCO}map_util.cpp Mu::map ("i_order > r_order"), ia32/mem_space-ia32.cpp Mem_space::v_lookup and dir_shutdown`,
+      branches: ['map.cut-by-page-table'],
+    },
+    {
+      id: 'rights-as-entry',
+      label: 'rights',
+      behaviour: 'as an amd64 entry holds them: every present entry is readable, x is a clear XD bit (-w- becomes rw-, --x becomes r-x)',
+      source: `${FIASCO}ia32/paging-ia32.cpp Pte_ptr::make_page and Pte_ptr::attribs`,
+      branches: ['map.rights-as-entry'],
+    },
+    {
+      id: 'partial-unmap',
+      label: 'partial unmap',
+      behaviour: "descendants of the caller's page that meet the range go whole with their subtrees; of its base pages only those in the range go; the caller keeps its page",
+      source: `${FIASCO}mapdb.cpp Mapdb::flush ("partially overlapping mappings are deleted entirely"), mapping_tree.cpp Mapping_tree::flush`,
+      branches: ['unmap.partial-overlapping'],
+    },
+    {
+      id: 'partial-flush',
+      label: "partial flush of the caller's page",
+      behaviour: 'the whole page goes, with everything derived from it',
+      source: `${FIASCO}map_util.cpp Mu::unmap ("We always flush the whole page")`,
+      branches: ['unmap.partial-flush-whole'],
+    },
+    {
+      id: 'sigma0-pages',
+      label: "sigma0's unmap and flush",
+      behaviour: "sigma0's pages are the largest page size around the address: a flush takes all mappings in each such page the range meets, an unmap its superpage mappings and the base pages in the range",
+      source: `${FIASCO}sigma0_task.cpp Sigma0_task::v_fabricate, mapping_tree.cpp Mapping_tree::flush (no parent: "we do not support unmapping from sigma0")`,
+      branches: ['unmap.sigma0-page'],
+    },
+    {
+      id: 'overmap',
+      label: 'map onto a mapping of the receiver',
+      behaviour: "the receiver's page goes with its subtree, larger or smaller, then the new page is entered",
+      source: `${FIASCO}map_util.cpp Mu::map ("Unmap from receiver space"), mapdb.cpp Treemap::lookup_src_dst Not_related`,
+      branches: ['map.overmap-smaller', 'map.overmap-larger-replace'],
+    },
+    {
+      id: 'rights-upgrade',
+      label: 'map over the same frame',
+      behaviour: "rights grow only when the receiver's page is a direct child of the sender's",
+      source: `${FIASCO}map_util.cpp Mu::map, mapdb.cpp Treemap::lookup_src_dst Dst_child_of_src (r_depth + 1 == c_depth)`,
+      branches: ['map.rights-upgrade'],
+    },
+    {
+      id: 'onto-source',
+      label: 'map onto the source or its ancestor',
+      behaviour: "the receiver's page goes with its subtree, the source with it, and nothing is mapped",
+      source: `${FIASCO}map_util.cpp Mu::map, mapdb.cpp Treemap::lookup_src_dst Dst_equal_to_or_ancestor_of_src`,
+      branches: ['map.onto-source'],
+    },
+    {
+      id: 'lookup-fails',
+      label: 'receiver page earlier in the same tree',
+      behaviour: "the source/destination lookup fails and the receiver keeps its page: nothing is mapped there",
+      source: `${FIASCO}mapdb.cpp Treemap::lookup_src_dst (Fail when the other mapping is not found after the first), map_util.cpp Mu::map ("nothing found")`,
+      branches: ['map.lookup-failed'],
+    },
+    {
+      id: 'grant-demoted',
+      label: 'grant the receiver cuts',
+      behaviour: 'demoted to a map for the rest of the call whenever the order is lowered',
+      source: `${FIASCO}map_util.cpp Mu::map ("Can't GRANT page from superpage ... demoting to MAP")`,
+      branches: ['grant.demoted'],
+    },
+    {
+      id: 'grant-relinks',
+      label: 'grant',
+      behaviour: "the node moves with its place and subtree; with fewer rights the descendants keep theirs (a child can then hold more rights than its parent)",
+      source: `${FIASCO}mapdb.cpp Mapdb::grant, mapping_tree.cpp Mapping_tree::grant`,
+      branches: ['grant.move', 'grant.subtree-keeps-rights'],
+    },
+    {
+      id: 'aligned-down',
+      label: 'unaligned fpage or receive address',
+      behaviour: 'aligned down to the fpage\'s size',
+      source: `${FIASCO}map_util-mem.cpp mem_map and mem_fpage_unmap (cxx::mask_lsb)`,
+      branches: ['map.window-aligned'],
+    },
+    {
+      id: 'oversize',
+      label: 'fpage past the address space',
+      behaviour: "the walk ends at the space's end (map_max_address)",
+      source: `${FIASCO}map_util.cpp Mu::map and Mu::unmap (loops bounded by map_max_address)`,
+      branches: ['map.clamped', 'unmap.clamped'],
+    },
+    {
+      id: 'exists',
+      label: 'entry of another size or frame at the target',
+      behaviour: 'skipped ("map (Mem_space) skipping area")',
+      source: `${FIASCO}ia32/mem_space-ia32.cpp Mem_space::v_insert Insert_err_exists, map_util.cpp Mu::map`,
+      branches: ['map.exists-skip'],
+    },
+  ],
+  pistachio: [
+    {
+      id: 'hardware-pages',
+      label: 'node',
+      behaviour: 'a send is entered as the largest hardware pages that fit',
+      source: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage',
+      branches: ['map.new'],
+    },
+  ],
+};
 
 /** Choices that always answer the same: what a test passes when it wants one fixed branch. */
 export const constantChoices = (partial: PartialChoice = 'whole', overmap: OvermapChoice = 'replace'): KernelChoices => ({

@@ -1,4 +1,4 @@
-import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
+import { makesChoices, World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
 import { judge } from '../trace.ts';
 import { acceptedCommands, COMMAND_WORDS, decodeCommand, encodeCommand, forEachTransition } from './commands.ts';
@@ -45,8 +45,7 @@ export class SearchSpace {
     }
     this.symmetric = symmetry && design.symmetric === true && config.clients <= MAX_SYMMETRIC_CLIENTS;
     this.perms = this.symmetric ? permutations(config.clients) : [Array.from({ length: config.clients }, (_, i) => i)];
-    const p = this.root.kernel.profile;
-    this.choosing = p.partial.unmap === 'choose' || p.partial.flush === 'choose' || p.largerOvermap === 'choose';
+    this.choosing = makesChoices(this.root.kernel.profile);
   }
 
   /**

@@ -1,0 +1,46 @@
+/**
+ * Differential tests against the real kernels: every sequence of the golden traces under
+ * `../shared/kernels/<kernel>/` (made by running Fiasco's and Pistachio's own mapping code, see
+ * each folder's FORMAT.md) is replayed op by op through the profile named after that kernel, and
+ * the whole state after every op must equal the kernel's. The traces are read where they lie,
+ * never copied here. Without the folder the tests are skipped, unless FPCHECK_REQUIRE_TRACES is
+ * set (as CI sets it), which makes a missing folder a failure.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { loadTraceFile, traceFiles } from './load.ts';
+import { replaySequence, showOp, type ReplayVerdict } from './replay.ts';
+
+const ROOT = process.env.FPCHECK_KERNEL_TRACES ?? resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/kernels');
+const REQUIRED = process.env.FPCHECK_REQUIRE_TRACES === '1';
+
+// pistachio joins once its engine follows the kernel's code.
+const KERNELS = ['fiasco'] as const;
+
+describe.each(KERNELS)('the %s profile against %s\'s own code', (kernel) => {
+  const dir = join(ROOT, kernel);
+  const present = existsSync(dir);
+
+  test.runIf(!present)(`traces of ${kernel} are at ${dir}`, () => {
+    const why = `no golden traces at ${dir}: they come from running ${kernel}'s own mapping code (see FORMAT.md there); set FPCHECK_KERNEL_TRACES to their folder`;
+    if (REQUIRED) throw new Error(why);
+    console.warn(`skipped: ${why}`);
+  });
+
+  const files = present ? traceFiles(dir) : [];
+  test.runIf(present)(`${dir} holds trace files`, () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test.each(files)('every sequence of %s agrees op by op', (file) => {
+    const verdicts: Array<{ id: string; v: ReplayVerdict }> = loadTraceFile(file).map((s) => ({ id: s.id, v: replaySequence(s, kernel, kernel) }));
+    const differing = verdicts.filter((x) => x.v.kind === 'differs');
+    const report = differing.slice(0, 5).map(({ id, v }) =>
+      v.kind === 'differs' ? `${id}: op ${v.at} ${showOp(v.op)}${v.refused ? ` (fpcheck refused: ${v.refused})` : ''}\n    ${v.diff.join('\n    ')}` : id,
+    );
+    expect(report.join('\n'), `${differing.length} of ${verdicts.length} sequences differ`).toBe('');
+    expect(verdicts.length).toBeGreaterThan(0);
+  });
+});
