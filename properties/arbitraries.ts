@@ -26,6 +26,7 @@ export const DEFAULT_WEIGHTS: CommandWeights = {
   release: 5,
   dealloc: 4,
   map: 4,
+  grant: 2,
   unmap: 3,
   touch: 4,
   exit: 1,
@@ -58,8 +59,18 @@ export interface Intent {
   /** Take the address from those the client used before (asked for, or received a map at). */
   readonly reuse: boolean;
   readonly flush: boolean;
+  /** Which of `SEND_RIGHTS` a share, map or grant passes on. */
+  readonly rights: number;
+  /** A receive window of another size for a map or grant: its order above or below the send's, 0 for none. */
+  readonly window: number;
   readonly kernel?: KernelInput;
 }
+
+/**
+ * The rights a share, map or grant passes on: all, read and execute (a shared library), read
+ * only, and (rarely) write or execute alone, which kernels treat differently. Most sends pass all.
+ */
+export const SEND_RIGHTS: readonly string[] = ['rwx', 'rwx', 'rwx', 'r-x', 'r--', 'rwx', 'r-x', '-w-', 'rwx', '--x'];
 
 /** The generator of intents for a world of `config` on `profile`. */
 export function intentArbitrary(config: WorldConfig, profile: ProfileName, weights: CommandWeights): fc.Arbitrary<Intent> {
@@ -89,13 +100,16 @@ export function intentArbitrary(config: WorldConfig, profile: ProfileName, weigh
         offset: fc.nat(2 ** config.maxOrder - 1),
         reuse: fc.boolean(),
         flush: fc.boolean(),
+        rights: fc.nat(SEND_RIGHTS.length - 1),
+        // About one send in five has a window of another size.
+        window: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(-1) }),
         kernel,
       })
       // Leave out an absent `kernel` rather than carry it as undefined (built field by field: a rest pattern here cost a tenth of the search).
       .map((v): Intent =>
         v.kernel
           ? (v as Intent)
-          : { kind: v.kind, alt: v.alt, who: v.who, pick: v.pick, other: v.other, order: v.order, span: v.span, at: v.at, offset: v.offset, reuse: v.reuse, flush: v.flush },
+          : { kind: v.kind, alt: v.alt, who: v.who, pick: v.pick, other: v.other, order: v.order, span: v.span, at: v.at, offset: v.offset, reuse: v.reuse, flush: v.flush, rights: v.rights, window: v.window },
       )
   );
 }
@@ -111,7 +125,7 @@ export class AddressHistory {
   /** Notes the addresses an applied command used. */
   note(c: Command): void {
     if (c.kind === 'request') this.add(c.client, c.vaddr);
-    else if (c.kind === 'map') this.add(c.other, c.toVaddr);
+    else if (c.kind === 'map' || c.kind === 'grant') this.add(c.other, c.toVaddr);
   }
 
   of(client: number): readonly number[] {
@@ -160,6 +174,25 @@ function rangeAround(n: MapNode, span: number, at: number): Fpage {
   return span <= n.order ? { base: n.vbase + alignDown(at % 2 ** n.order, span), order: span } : { base: alignDown(n.vbase, span), order: span };
 }
 
+/** `c` with the intent's rights, left out when they are all rights (the default). */
+function withRights<C extends Command & { readonly rights?: string }>(c: C, intent: Intent): C {
+  const rights = SEND_RIGHTS[intent.rights % SEND_RIGHTS.length]!;
+  return rights === 'rwx' ? c : { ...c, rights };
+}
+
+/** A client's map or grant of a range around one of its nodes, to another client, maybe through a window of another size. */
+function sendOf(r: Resolving, kind: 'map' | 'grant'): Command | null {
+  const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
+  const other = otherOf(r);
+  if (!n || other === undefined) return null;
+  const send = rangeAround(n, r.intent.span, r.intent.at);
+  const window = send.order + r.intent.window;
+  const base = { kind, client: r.client, vaddr: send.base, order: send.order, other } as const;
+  if (r.intent.window === 0 || window < 0 || window > r.world.config.clientSpaceOrder) return withKernel(r, withRights({ ...base, toVaddr: addressFor(r, other, send.order) }, r.intent));
+  // The hot spot picks a place in the larger window, or a piece of the send for the smaller one.
+  return withKernel(r, withRights({ ...base, toVaddr: addressFor(r, other, window), window, hotSpot: r.intent.offset * 2 ** Math.min(window, send.order) }, r.intent));
+}
+
 /**
  * One resolver per command kind. A table rather than a match chain: this runs for every
  * generated intent, and a chain is rebuilt per call while the table is built once; the
@@ -184,7 +217,7 @@ const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null
   share: ({ client, intent, world, alive }) => {
     const a = pickFrom(liveAllocations(world).filter((x) => x.owner === client), intent.pick);
     const to = a && pickFrom(alive.filter((c) => !a.holders.has(c)), intent.other);
-    return a && to !== undefined ? { kind: 'share', client, handle: a.handle, other: to } : null;
+    return a && to !== undefined ? withRights({ kind: 'share', client, handle: a.handle, other: to }, intent) : null;
   },
   release: (r) => {
     const a = pickFrom(liveAllocations(r.world).filter((x) => x.holders.has(r.client) && x.owner !== r.client), r.intent.pick);
@@ -194,13 +227,8 @@ const RESOLVERS: { readonly [K in CommandKind]: (r: Resolving) => Command | null
     const a = pickFrom(liveAllocations(r.world).filter((x) => x.owner === r.client), r.intent.pick);
     return a ? withKernel(r, { kind: 'dealloc', client: r.client, handle: a.handle }) : null;
   },
-  map: (r) => {
-    const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
-    const other = otherOf(r);
-    if (!n || other === undefined) return null;
-    const send = rangeAround(n, r.intent.span, r.intent.at);
-    return withKernel(r, { kind: 'map', client: r.client, vaddr: send.base, order: send.order, other, toVaddr: addressFor(r, other, send.order) });
-  },
+  map: (r) => sendOf(r, 'map'),
+  grant: (r) => sendOf(r, 'grant'),
   unmap: (r) => {
     const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
     if (!n) return null;
@@ -278,7 +306,11 @@ export function argumentClasses(c: Command, world: World, history: AddressHistor
       return [band(c.order)];
     case 'request':
       return [band(c.order), c.offset % 2 ** c.order === 0 ? 'offset aligned' : 'offset misaligned', address(c.client, c.vaddr), target(c.client, { base: c.vaddr, order: c.order })];
-    case 'share':
+    case 'share': {
+      const a = world.allocations.get(c.handle);
+      const mapped = a ? world.kernel.db.onFrames(a.fpage).some((n) => world.clientOf(n.task) !== null) : false;
+      return [mapped ? 'block mapped' : 'block unmapped', `rights ${c.rights ?? 'rwx'}`];
+    }
     case 'release':
     case 'dealloc': {
       const a = world.allocations.get(c.handle);
@@ -286,7 +318,15 @@ export function argumentClasses(c: Command, world: World, history: AddressHistor
       return [mapped ? 'block mapped' : 'block unmapped'];
     }
     case 'map':
-      return [band(c.order), shape(c.client, { base: c.vaddr, order: c.order }), address(c.other, c.toVaddr), target(c.other, { base: c.toVaddr, order: c.order })];
+    case 'grant':
+      return [
+        band(c.order),
+        shape(c.client, { base: c.vaddr, order: c.order }),
+        address(c.other, c.toVaddr),
+        target(c.other, { base: c.toVaddr, order: c.window ?? c.order }),
+        c.window === undefined ? 'window of its size' : c.window > c.order ? 'window larger' : 'window smaller',
+        `rights ${c.rights ?? 'rwx'}`,
+      ];
     case 'unmap':
       return [band(c.order), shape(c.client, { base: c.vaddr, order: c.order }), c.flush ? 'flush' : 'no flush'];
     case 'touch':

@@ -61,10 +61,29 @@ export function clientsIn(view: WorldView, tasks: readonly TaskId[]): number[] {
 /** Tasks a live node derives through, parent's first. */
 export const ancestryOf = (view: WorldView, node: MapNode): TaskId[] => view.kernel.db.ancestry(node);
 
-/** True when the client mapping `frames` through `ancestry` may hold them: it or a client it derives from holds them. */
-export function entitled(view: WorldView, client: number, frames: Fpage, ancestry: readonly TaskId[]): boolean {
+/**
+ * The clients node `node` came from other than by derivation: those that granted it, or
+ * extended its rights by a map, to it or to a node it derives from (`WorldView.receivedFrom`).
+ * Works for a node the step removed too, through the ancestors that are left.
+ */
+export function giversOf(view: WorldView, node: MapNode): number[] {
+  const out: number[] = [...view.receivedFrom(node.id)];
+  for (let p = node.parent; p !== null; ) {
+    const up = view.kernel.db.get(p);
+    if (!up) break;
+    for (const g of view.receivedFrom(up.id)) out.push(g);
+    p = up.parent;
+  }
+  return out;
+}
+
+/** The clients a client's node holds its frames through: those it derives from, and those it was handed them by. */
+export const providersOf = (view: WorldView, node: MapNode, ancestry: readonly TaskId[]): number[] => [...clientsIn(view, ancestry), ...giversOf(view, node)];
+
+/** True when the client mapping `frames` through `providers` (see `providersOf`) may hold them: it or one of them holds them. */
+export function entitled(view: WorldView, client: number, frames: Fpage, providers: readonly number[]): boolean {
   if (holds(view, client, frames)) return true;
-  return clientsIn(view, ancestry).some((c) => c !== client && view.isAlive(c) && holds(view, c, frames));
+  return providers.some((c) => c !== client && view.isAlive(c) && holds(view, c, frames));
 }
 
 /** Live client nodes on `frames`. */

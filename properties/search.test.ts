@@ -31,7 +31,7 @@ describe('the search', () => {
       runs: 100,
       maxCommands: 40,
       seed: 1,
-      weights: { alloc: 5, request: 12, share: 5, release: 0, dealloc: 0, map: 4, unmap: 2, touch: 4, exit: 0 },
+      weights: { alloc: 5, request: 12, share: 5, release: 0, dealloc: 0, map: 4, grant: 0, unmap: 2, touch: 4, exit: 0 },
     });
     expect(r.stats.invariants['safety.no-extant-after-dealloc']!.runsNonVacuous).toBe(0);
     expect(r.stats.commands.dealloc.generated).toBe(0);

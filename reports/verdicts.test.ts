@@ -11,7 +11,7 @@ describe('verdicts and evidence', () => {
   });
 
   test('a run that never deallocates turns the safety verdict into insufficient evidence', () => {
-    const weights = { alloc: 5, request: 12, share: 5, release: 0, dealloc: 0, map: 4, unmap: 2, touch: 4, exit: 0 };
+    const weights = { alloc: 5, request: 12, share: 5, release: 0, dealloc: 0, map: 4, grant: 0, unmap: 2, touch: 4, exit: 0 };
     const opts = { runs: 150, maxCommands: 40, seed: 9, certifyTransitions: 0 };
     const thin = searchCell(designNamed('per-task-proxy')!, 'split', DEFAULT_CONFIG, INVARIANTS, { ...opts, weights });
     const full = searchCell(designNamed('per-task-proxy')!, 'split', DEFAULT_CONFIG, INVARIANTS, opts);

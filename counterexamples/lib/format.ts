@@ -17,13 +17,17 @@ const order = count(MAX_ORDER);
 const client = count(63);
 const kernel = z.strictObject({ partial: z.array(z.enum(PARTIAL_CHOICES as [string, ...string[]])).max(64).optional(), overmap: z.array(z.enum(OVERMAP_CHOICES as [string, ...string[]])).max(64).optional() }).optional();
 
+const rights = z.string().regex(/^[r-][w-][x-]$/, 'rights are rwx-style text such as "r-x"').optional();
+const send = { client, vaddr: page, order, other: client, toVaddr: page, rights, window: order.optional(), hotSpot: page.optional(), kernel };
+
 const command = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('alloc'), client, order, kernel }),
   z.strictObject({ kind: z.literal('request'), client, handle: count(1_000_000), offset: page, order, vaddr: page, kernel }),
-  z.strictObject({ kind: z.literal('share'), client, handle: count(1_000_000), other: client, kernel }),
+  z.strictObject({ kind: z.literal('share'), client, handle: count(1_000_000), other: client, rights, kernel }),
   z.strictObject({ kind: z.literal('release'), client, handle: count(1_000_000), kernel }),
   z.strictObject({ kind: z.literal('dealloc'), client, handle: count(1_000_000), kernel }),
-  z.strictObject({ kind: z.literal('map'), client, vaddr: page, order, other: client, toVaddr: page, kernel }),
+  z.strictObject({ kind: z.literal('map'), ...send }),
+  z.strictObject({ kind: z.literal('grant'), ...send }),
   z.strictObject({ kind: z.literal('unmap'), client, vaddr: page, order, flush: z.boolean(), kernel }),
   z.strictObject({ kind: z.literal('touch'), client, vaddr: page, kernel }),
   z.strictObject({ kind: z.literal('exit'), client, kernel }),

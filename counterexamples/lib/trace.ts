@@ -7,14 +7,17 @@ export const showCommand = (c: Command): string =>
   match(c)
     .with({ kind: 'alloc' }, (x) => `c${x.client} alloc ${2 ** x.order} pages`)
     .with({ kind: 'request' }, (x) => `c${x.client} request handle ${x.handle} pages ${x.offset}..${x.offset + 2 ** x.order - 1} at ${x.vaddr}`)
-    .with({ kind: 'share' }, (x) => `c${x.client} share handle ${x.handle} with c${x.other}`)
+    .with({ kind: 'share' }, (x) => `c${x.client} share handle ${x.handle} with c${x.other}${x.rights ? ` ${x.rights}` : ''}`)
     .with({ kind: 'release' }, (x) => `c${x.client} release handle ${x.handle}`)
     .with({ kind: 'dealloc' }, (x) => `c${x.client} dealloc handle ${x.handle}`)
-    .with({ kind: 'map' }, (x) => `c${x.client} map ${x.vaddr}+${2 ** x.order} to c${x.other} at ${x.toVaddr}`)
+    .with({ kind: 'map' }, { kind: 'grant' }, (x) => `c${x.client} ${x.kind} ${x.vaddr}+${2 ** x.order} to c${x.other} at ${x.toVaddr}${sendExtras(x)}`)
     .with({ kind: 'unmap' }, (x) => `c${x.client} ${x.flush ? 'flush' : 'unmap'} ${x.vaddr}+${2 ** x.order}`)
     .with({ kind: 'touch' }, (x) => `c${x.client} touch ${x.vaddr}`)
     .with({ kind: 'exit' }, (x) => `c${x.client} exit`)
     .exhaustive() + (c.kernel ? `  [kernel: ${[...(c.kernel.partial ?? []).map((p) => `partial=${p}`), ...(c.kernel.overmap ?? []).map((o) => `overmap=${o}`)].join(' ')}]` : '');
+
+const sendExtras = (x: { readonly rights?: string; readonly window?: number; readonly hotSpot?: number }): string =>
+  (x.window !== undefined ? ` (window ${2 ** x.window}, hot spot ${x.hotSpot ?? 0})` : '') + (x.rights ? ` ${x.rights}` : '');
 
 const showNodes = (verb: string, nodes: readonly MapNode[]): string[] => {
   const byTask = new Map<string, string[]>();

@@ -1,11 +1,12 @@
-import type { Fpage, KernelEffect, MapNode, ProfileName, TaskId } from '../kernel/index.ts';
+import type { Fpage, KernelEffect, MapNode, ProfileName, Rights, TaskId } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
 import type { WorldConfig } from '../world/config.ts';
 import type { SpaceSlot } from '../world/observations.ts';
 
 /** The kernel calls a server may make, bound to the current step's kernel choices; effects are recorded by the world. */
 export interface ServerKernel {
-  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number): KernelEffect;
+  /** Maps with `rights` (all when absent): a server maps a client only what the client may do with the pages (`MapRequest.rights`). */
+  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number, rights?: Rights): KernelEffect;
   unmap(task: TaskId, fp: Fpage, flush: boolean): KernelEffect;
   unmapIn(task: TaskId, fp: Fpage, target: TaskId): KernelEffect;
   /** Read-only: `task`'s nodes meeting `f`. */
@@ -37,6 +38,8 @@ export interface MapRequest {
   readonly frame: number;
   readonly order: number;
   readonly vaddr: number;
+  /** What the client may do with these pages: all for the owner, what it was shared with for a sharer. */
+  readonly rights: Rights;
 }
 
 /** A request the server could not serve: which address space ran out, and who fills it. */
@@ -64,6 +67,10 @@ export interface Server {
   revoke(client: number, alloc: Allocation): void;
   /** Ends `alloc` for everyone (dealloc): afterwards no client may map its frames. */
   free(alloc: Allocation): void;
+  /** Told when a client allocates `alloc` (optional: most servers act only on requests). */
+  allocated?(alloc: Allocation): void;
+  /** Told when `alloc`'s owner shares it with `other` (`alloc.rights` says with which rights). */
+  shared?(alloc: Allocation, other: number): void;
   /**
    * A server with the same bookkeeping acting on `ctx`, a copy of this server's world (its
    * tasks already exist there). Without it, `verify` cannot branch the search and refuses the design.

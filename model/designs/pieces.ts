@@ -22,7 +22,7 @@ export function piecesOf(frame: number, order: number, vaddr: number): Piece[] {
 /** physmem maps the request straight from its identity-mapped fpages into the client. */
 export function mapFromPhysmem(ctx: ServerContext, req: MapRequest): void {
   for (const p of piecesOf(req.frame, req.order, req.vaddr)) {
-    ctx.kernel.map(ctx.physmem, { base: p.frame, order: p.order }, ctx.client(req.client), p.vaddr);
+    ctx.kernel.map(ctx.physmem, { base: p.frame, order: p.order }, ctx.client(req.client), p.vaddr, req.rights);
   }
 }
 

@@ -9,7 +9,7 @@ const overProxy = (ctx: ServerContext, proxy: TaskId): Server => ({
     for (let i = 0; i < 2 ** req.order; i += step) {
       const f = { base: req.frame + i, order: aligned ? req.order : 0 };
       fill(ctx, proxy, f);
-      ctx.kernel.map(proxy, f, ctx.client(req.client), req.vaddr + i);
+      ctx.kernel.map(proxy, f, ctx.client(req.client), req.vaddr + i, req.rights);
     }
     return null;
   },

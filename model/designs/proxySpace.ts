@@ -53,7 +53,7 @@ export class ProxySpace {
     }
     slot.users.add(req.client);
     const at = slot.region.base + (req.frame - slot.frame);
-    this.ctx.kernel.map(this.task, { base: at, order: req.order }, this.ctx.client(req.client), req.vaddr);
+    this.ctx.kernel.map(this.task, { base: at, order: req.order }, this.ctx.client(req.client), req.vaddr, req.rights);
     return null;
   }
 

@@ -16,6 +16,8 @@ export interface Removal {
  * A removed node is lost whole; a split node loses only its covered piece.
  */
 export interface LostMapping {
+  /** The node that lost it (removed, or split). */
+  readonly node: MapNode;
   readonly task: TaskId;
   readonly virtual: Fpage;
   readonly frames: Fpage;
@@ -73,10 +75,26 @@ export interface Skipped {
   readonly cause: 'larger' | 'exists' | 'kept';
 }
 
+/**
+ * A map or grant as the kernel took it, with the sender's nodes that met the send fpage before the
+ * call (recorded by `Kernel` before any engine ran, so that what became of them can be judged
+ * independently of the engine).
+ */
+export interface TransferRecord {
+  readonly kind: 'map' | 'grant';
+  readonly s: TaskId;
+  readonly send: Fpage;
+  readonly r: TaskId;
+  readonly rcvBase: number;
+  readonly sources: readonly MapNode[];
+}
+
 /** What one kernel call did, as data. */
 export interface KernelEffect {
   readonly call: string;
   readonly refused: string | null;
+  /** Set on a map or grant the kernel accepted. */
+  transfer?: TransferRecord;
   readonly created: MapNode[];
   readonly removed: Removal[];
   readonly lost: LostMapping[];

@@ -91,3 +91,20 @@ export function buddiesAround(whole: Fpage, hole: Fpage): Fpage[] {
 
 /** Human-readable form used in traces and messages: `0x20000/15` style but in pages. */
 export const showFpage = (f: Fpage): string => `[${f.base}+${2 ** f.order})`;
+
+/**
+ * The send-base rule of a map item whose receive window is not the send fpage's size (X.2's
+ * "send base"; kernkonzept/fiasco src/kern/map_util.cpp `Mu::free_constraint`, l4ka/pistachio
+ * kernel/src/generic/linear_ptab_walker.cc `space_t::map_fpage`, lines 258-273): a larger window
+ * takes the send fpage at the hot spot's offset within it, a smaller window takes the part of the
+ * send fpage at the hot spot's offset within that. Either way one fpage is sent to a place of its
+ * own size. Both fpages must be aligned. Pure.
+ */
+export function sendBase(send: Fpage, window: Fpage, hotSpot: number): { readonly send: Fpage; readonly rcvBase: number } {
+  if (window.order >= send.order) {
+    const within = hotSpot % 2 ** window.order;
+    return { send, rcvBase: window.base + (within - (within % 2 ** send.order)) };
+  }
+  const within = hotSpot % 2 ** send.order;
+  return { send: { base: send.base + (within - (within % 2 ** window.order)), order: window.order }, rcvBase: window.base };
+}

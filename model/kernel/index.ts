@@ -6,3 +6,6 @@ export * from './profiles.ts';
 export * from './effects.ts';
 export { Kernel, orderFor, ARCH_SUPERPAGE_ORDER, SCALED_SUPERPAGE_ORDER, type Arch, type KernelOptions } from './kernel.ts';
 export * from './structure.ts';
+export { conservationBreach } from './conservation.ts';
+export type { ReceiveWindow } from './kernel.ts';
+export type { KernelEngine, Transfer, EngineElement } from './engine.ts';

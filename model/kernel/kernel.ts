@@ -1,4 +1,4 @@
-import { decompose, MAX_ORDER, showFpage, type Fpage } from './fpage.ts';
+import { decompose, MAX_ORDER, sendBase, showFpage, type Fpage } from './fpage.ts';
 import { emptyEffect, type KernelEffect } from './effects.ts';
 import type { EngineElement, KernelEngine, Transfer } from './engine.ts';
 import { engineFor } from './engines/index.ts';
@@ -94,14 +94,18 @@ export class Kernel {
     return this.engine.elements();
   }
 
-  /** Maps the part of `send` that S has into R at `rcvBase`, as children of S's nodes. */
-  map(s: TaskId, send: Fpage, r: TaskId, rcvBase: number, rights: Rights, choices: KernelChoices): KernelEffect {
-    return this.transfer({ kind: 'map', s, send, r, rcvBase, rights }, choices);
+  /**
+   * Maps the part of `send` that S has into R at `rcvBase`, as children of S's nodes. With a
+   * `window` of another size than `send` at `rcvBase`, the send-base rule (`sendBase`) picks
+   * what is sent where, by the window's hot spot.
+   */
+  map(s: TaskId, send: Fpage, r: TaskId, rcvBase: number, rights: Rights, choices: KernelChoices, window?: ReceiveWindow): KernelEffect {
+    return this.transfer('map', s, send, r, rcvBase, rights, choices, window);
   }
 
-  /** Moves S's nodes inside `send` to R at `rcvBase`, keeping their identity and subtrees. */
-  grant(s: TaskId, send: Fpage, r: TaskId, rcvBase: number, rights: Rights, choices: KernelChoices): KernelEffect {
-    return this.transfer({ kind: 'grant', s, send, r, rcvBase, rights }, choices);
+  /** Moves S's nodes inside `send` to R at `rcvBase`, keeping their identity and subtrees (`window` as for `map`). */
+  grant(s: TaskId, send: Fpage, r: TaskId, rcvBase: number, rights: Rights, choices: KernelChoices, window?: ReceiveWindow): KernelEffect {
+    return this.transfer('grant', s, send, r, rcvBase, rights, choices, window);
   }
 
   /** Revokes everything derived from T's mappings in `fp`; with `flush`, T's own mappings too. */
@@ -126,8 +130,13 @@ export class Kernel {
     return effect;
   }
 
-  private transfer(t: Transfer, choices: KernelChoices): KernelEffect {
-    const effect = emptyEffect(`${t.kind}(${t.s} ${showFpage(t.send)} -> ${t.r} @${t.rcvBase}, ${showRights(t.rights)})`);
+  private transfer(kind: 'map' | 'grant', s: TaskId, asked: Fpage, r: TaskId, rcvAsked: number, rights: Rights, choices: KernelChoices, window?: ReceiveWindow): KernelEffect {
+    const shown = window ? ` window ${showFpage({ base: rcvAsked, order: window.order })} hot spot ${window.hotSpot}` : '';
+    const effect = emptyEffect(`${kind}(${s} ${showFpage(asked)} -> ${r} @${rcvAsked}${shown}, ${showRights(rights)})`);
+    const badWindow = window ? (malformed({ base: rcvAsked, order: window.order }) ?? malformed(asked) ?? (Number.isSafeInteger(window.hotSpot) && window.hotSpot >= 0 ? null : `hot spot ${window.hotSpot} is not a page number`)) : null;
+    if (badWindow) return refuse(effect, badWindow);
+    const placed = window && window.order !== asked.order ? sendBase(alignTo(asked), alignTo({ base: rcvAsked, order: window.order }), window.hotSpot) : { send: asked, rcvBase: rcvAsked };
+    const t: Transfer = { kind, s, send: placed.send, r, rcvBase: placed.rcvBase, rights };
     const bad =
       this.badTask(t.s) ??
       this.badTask(t.r) ??
@@ -139,14 +148,30 @@ export class Kernel {
       (Number.isSafeInteger(t.rcvBase) && t.rcvBase >= 0 ? null : `receive address ${t.rcvBase} is not a page number`) ??
       this.engine.transferRefusal(this, t);
     if (bad) return refuse(effect, bad);
+    effect.transfer = { kind, s, send: t.send, r, rcvBase: t.rcvBase, sources: this.sourcesOf(s, alignTo(t.send)) };
     this.engine.transfer(this, t, effect, choices);
     return effect;
+  }
+
+  /** The part of an aligned fpage that lies in T's space (the whole space when it is larger). */
+  private sourcesOf(t: TaskId, f: Fpage): MapNode[] {
+    const top = this.db.spaceOrder(t)!;
+    if (f.order > top) return f.base === 0 ? this.db.inSpace(t, { base: 0, order: top }) : [];
+    return f.base + 2 ** f.order <= 2 ** top ? this.db.inSpace(t, f) : [];
   }
 
   private badTask(t: TaskId): string | null {
     return this.db.hasTask(t) ? null : `no task ${t}`;
   }
 }
+
+/** A receive window of its own size at the receive address, and the hot spot that places the send within it (or it within the send). */
+export interface ReceiveWindow {
+  readonly order: number;
+  readonly hotSpot: number;
+}
+
+const alignTo = (f: Fpage): Fpage => ({ base: f.base - (f.base % 2 ** f.order), order: f.order });
 
 function malformed(f: Fpage): string | null {
   return Number.isSafeInteger(f.base) && Number.isInteger(f.order) && f.base >= 0 && f.order >= 0 && f.order <= MAX_ORDER ? null : `fpage ${showFpage(f)} is malformed`;

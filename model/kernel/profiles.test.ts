@@ -24,7 +24,7 @@ describe('profiles', () => {
 
   test('the spec-level profiles differ only in their partial-unmap rule', () => {
     for (const name of ['split', 'ignore', 'whole', 'overlapping', 'inner'] as const) {
-      expect(profile(name)).toEqual({ name, engine: 'spec', granularity: 'fpage', partial: { unmap: name, flush: name }, largerOvermap: 'replace', unmapIn: false });
+      expect(profile(name)).toEqual({ name, engine: 'spec', granularity: 'fpage', partial: { unmap: name, flush: name }, largerOvermap: 'replace', unmapIn: false, entryRights: 0 });
     }
     expect(profile('extended')).toMatchObject({ partial: { unmap: 'split', flush: 'split' }, unmapIn: true });
     expect(profile('x2')).toMatchObject({ partial: { unmap: 'choose', flush: 'choose' }, largerOvermap: 'choose', unmapIn: false });

@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
 import type { KernelBranch } from './effects.ts';
+import { R, X, type Rights } from './rights.ts';
 
 /**
  * What a kernel does with a partial unmap (X.2 4.1: "might or might not work"):
@@ -49,6 +50,8 @@ interface ProfileBase {
   /** How a mapping is stored: the fpage as sent, or cut into hardware pages (base pages and superpages). */
   readonly granularity: 'fpage' | 'hardware';
   readonly unmapIn: boolean;
+  /** Rights every page-table entry has, whatever was asked: the hardware cannot withhold them (amd64 entries are always readable; without NX always executable). */
+  readonly entryRights: Rights;
 }
 
 export interface SpecProfile extends ProfileBase {
@@ -75,6 +78,7 @@ const spec = (name: ProfileName, mode: Rule<PartialMode>, larger: Rule<OvermapCh
   partial: { unmap: mode, flush: mode },
   largerOvermap: larger,
   unmapIn,
+  entryRights: 0,
 });
 
 const named = (name: ProfileName, engine: NamedKernel, bugs: boolean): NamedProfile => ({
@@ -82,6 +86,8 @@ const named = (name: ProfileName, engine: NamedKernel, bugs: boolean): NamedProf
   engine,
   granularity: 'hardware',
   unmapIn: false,
+  // Fiasco on amd64: a present entry is readable (src/kern/ia32/paging-ia32.cpp Pte_ptr::attribs); Pistachio's default x86-64 build has no NX either.
+  entryRights: engine === 'fiasco' ? R : R | X,
   bugs: new Set(bugs ? KERNEL_RULES[engine].filter((r) => r.bug).map((r) => r.id) : []),
 });
 

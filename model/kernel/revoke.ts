@@ -37,7 +37,7 @@ export class Revoker {
     }
     for (const { node, ancestry } of order) {
       this.effect.removed.push({ node, ancestry, cause });
-      this.effect.lost.push({ task: node.task, virtual: { base: node.vbase, order: node.order }, frames: framesOf(node), ancestry, cause });
+      this.effect.lost.push({ node, task: node.task, virtual: { base: node.vbase, order: node.order }, frames: framesOf(node), ancestry, cause });
     }
     for (let i = order.length - 1; i >= 0; i--) this.db.remove(order[i]!.node.id);
   }
@@ -110,6 +110,7 @@ export class Revoker {
     const ancestry = this.db.ancestry(node);
     this.effect.removed.push({ node, ancestry, cause: 'split' });
     this.effect.lost.push({
+      node,
       task: node.task,
       virtual: { base: node.vbase + (cov.base - node.frame), order: cov.order },
       frames: cov,

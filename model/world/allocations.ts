@@ -1,5 +1,5 @@
 import { AlignedIndex } from '../kernel/alignedIndex.ts';
-import type { Fpage } from '../kernel/index.ts';
+import { RWX, type Fpage, type Rights } from '../kernel/index.ts';
 
 /** One allocation: `2^order` contiguous pages at `base`, owned by one client and held by some. */
 export interface Allocation {
@@ -7,6 +7,8 @@ export interface Allocation {
   readonly owner: number;
   readonly fpage: Fpage;
   readonly holders: ReadonlySet<number>;
+  /** What each holder may do with the pages: the owner everything, a sharer what it was shared with (read-only for a library). */
+  readonly rights: ReadonlyMap<number, Rights>;
   readonly live: boolean;
 }
 
@@ -15,6 +17,7 @@ interface Mutable {
   owner: number;
   fpage: Fpage;
   holders: Set<number>;
+  rights: Map<number, Rights>;
   live: boolean;
 }
 
@@ -40,7 +43,7 @@ export class AllocationBook {
   /** An independent copy. */
   clone(): AllocationBook {
     const c = Object.create(AllocationBook.prototype) as AllocationBook;
-    const byHandle = this.byHandle.map((a) => ({ ...a, holders: new Set(a.holders) }));
+    const byHandle = this.byHandle.map((a) => ({ ...a, holders: new Set(a.holders), rights: new Map(a.rights) }));
     Object.assign(c, {
       memoryPages: this.memoryPages,
       quota: this.quota,
@@ -82,7 +85,7 @@ export class AllocationBook {
     const base = this.liveIndex.firstFree(order, this.memoryPages);
     if (base === null) return `no free block of ${2 ** order} pages`;
     const f = { base, order };
-    const a: Mutable = { handle: this.byHandle.length, owner, fpage: f, holders: new Set([owner]), live: true };
+    const a: Mutable = { handle: this.byHandle.length, owner, fpage: f, holders: new Set([owner]), rights: new Map([[owner, RWX]]), live: true };
     this.byHandle.push(a);
     this.liveByHandle.set(a.handle, a);
     this.usedBy.set(owner, this.used(owner) + 2 ** order);
@@ -90,18 +93,21 @@ export class AllocationBook {
     return a;
   }
 
-  share(handle: number, other: number): void {
+  share(handle: number, other: number, rights: Rights = RWX): void {
     this.byHandle[handle]!.holders.add(other);
+    this.byHandle[handle]!.rights.set(other, rights);
   }
 
   release(handle: number, client: number): void {
     this.byHandle[handle]!.holders.delete(client);
+    this.byHandle[handle]!.rights.delete(client);
   }
 
   end(handle: number): void {
     const a = this.byHandle[handle]!;
     a.live = false;
     a.holders.clear();
+    a.rights.clear();
     this.liveByHandle.delete(handle);
     this.usedBy.set(a.owner, this.used(a.owner) - 2 ** a.fpage.order);
     this.liveIndex.remove(a.fpage, a.handle);

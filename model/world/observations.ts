@@ -1,4 +1,4 @@
-import type { ChoicesUsed, Fpage, KernelEffect, TaskId } from '../kernel/index.ts';
+import type { ChoicesUsed, Fpage, KernelEffect, Rights, TaskId } from '../kernel/index.ts';
 import type { Command } from './commands.ts';
 
 /** A proxy address-space region in use, for judging who filled a full proxy. */
@@ -31,6 +31,8 @@ export interface ServeRequest {
   readonly frame: number;
   readonly order: number;
   readonly vaddr: number;
+  /** The rights the client holds the allocation with, which the mapping must give. */
+  readonly rights: Rights;
 }
 
 /** Everything one step did, as data: what properties judge. */

@@ -1,6 +1,8 @@
 import {
   endOf,
   isAligned,
+  isRightsText,
+  parseRights,
   Kernel,
   listedChoices,
   orderFor,
@@ -12,6 +14,7 @@ import {
   type ListedChoices,
   type MapNode,
   type ProfileName,
+  type Rights,
   type TaskId,
 } from '../kernel/index.ts';
 import type { Design, Server, ServerContext, ServerKernel } from '../designs/design.ts';
@@ -42,6 +45,12 @@ export interface WorldView {
   /** The client number of a task, or null for sigma0, physmem and proxies. */
   clientOf(task: TaskId): number | null;
   isAlive(client: number): boolean;
+  /**
+   * The clients that handed node `id` to its task by a grant, or by a map that only extended
+   * the rights of a mapping the task had: provenance that derivation does not show (a granted
+   * node keeps its place in the tree; an extended one keeps its parent). Empty for most nodes.
+   */
+  receivedFrom(id: number): readonly number[];
 }
 
 /** Thrown when a world cannot be built from its configuration. */
@@ -68,6 +77,8 @@ export class World implements WorldView {
   private readonly owners = new Map<TaskId, { readonly client: number; readonly index: number }>();
   private readonly log = new StepLog();
   private steps = 0;
+  /** See `receivedFrom`: node id to the clients that handed it over, kept while the node lives. */
+  private received = new Map<number, readonly number[]>();
 
   constructor(
     readonly config: WorldConfig,
@@ -118,6 +129,7 @@ export class World implements WorldView {
       owners,
       log,
       steps: this.steps,
+      received: new Map(this.received),
       accepted: null,
       touched: [],
       refault: false,
@@ -149,11 +161,16 @@ export class World implements WorldView {
       const parent = p.parent === null ? `r${p.vbase}` : `${taskName(p.task)}:${p.vbase}`;
       nodes.push(`${taskName(n.task)}:${n.vbase}:${n.order}:${n.frame}:${n.rights}<${parent}`);
     }
+    for (const e of this.kernel.engineElements()) nodes.push(`${taskName(e.task)}#${e.values.join(',')}`);
+    for (const [id, from] of this.received) {
+      const n = db.get(id);
+      if (n) nodes.push(`${taskName(n.task)}:${n.vbase}<<${from.map((g) => perm[g]).sort().join(',')}`);
+    }
     nodes.sort();
     const handle = (h: number): string => this.handleName(h);
     const canon = new PermutedCanon(this, perm);
     const allocs: string[] = [];
-    for (const a of this.allocations.live()) allocs.push(`${handle(a.handle)}:c${perm[a.owner]}:${[...a.holders].map((h) => perm[h]).sort().join(',')}`);
+    for (const a of this.allocations.live()) allocs.push(`${handle(a.handle)}:c${perm[a.owner]}:${[...a.holders].map((h) => `${perm[h]}${a.rights.get(h)}`).sort().join(',')}`);
     allocs.sort();
     const clients: string[] = new Array(this.config.clients);
     for (let c = 0; c < this.config.clients; c++) {
@@ -181,14 +198,32 @@ export class World implements WorldView {
       a = (a + elementA(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
       b = (b + elementB(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
     }
+    for (const [id, from] of this.received) {
+      const n = db.get(id);
+      if (!n) continue;
+      let bits = 0;
+      for (const g of from) bits |= 1 << (perm[g]! % 32);
+      const t = this.taskCode(n.task, perm);
+      a = (a + elementA(12, t, n.vbase, bits, 0, 0, 0, 0)) | 0;
+      b = (b + elementB(12, t, n.vbase, bits, 0, 0, 0, 0)) | 0;
+    }
+    for (const e of this.kernel.engineElements()) {
+      const [ea, eb] = valuesHash(e.values);
+      const t = this.taskCode(e.task, perm);
+      a = (a + elementA(9, t, ea, eb, 0, 0, 0, 0)) | 0;
+      b = (b + elementB(9, t, ea, eb, 0, 0, 0, 0)) | 0;
+    }
     for (const x of this.allocations.live()) {
-      // Holders as a 64-bit set in two words: up to 64 clients, each its own bit.
+      // Holders as a 64-bit set in two words: up to 64 clients, each its own bit; and each holder's rights as an element of its own.
       let low = 0;
       let high = 0;
       for (const h of x.holders) {
         const p = perm[h]!;
         if (p < 32) low |= 1 << p;
         else high |= 1 << (p - 32);
+        const r = x.rights.get(h)!;
+        a = (a + elementA(10, x.fpage.base, x.fpage.order, p, r, 0, 0, 0)) | 0;
+        b = (b + elementB(10, x.fpage.base, x.fpage.order, p, r, 0, 0, 0)) | 0;
       }
       a = (a + elementA(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
       b = (b + elementB(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
@@ -232,9 +267,18 @@ export class World implements WorldView {
       if (mine === 0) continue;
       for (const n of db.inSpace(t, { base: 0, order: db.spaceOrder(t)! })) h = (h + elementA(6, mine, n.vbase, n.order, n.frame, n.rights, 0, 0)) | 0;
     }
+    for (const [id, from] of this.received) {
+      const n = db.get(id);
+      if (n && this.clientNumbers.get(n.task) === c) h = (h + elementA(13, n.vbase, n.order, from.length, 0, 0, 0, 0)) | 0;
+      if (n && from.includes(c)) h = (h + elementA(14, n.vbase, n.order, 0, 0, 0, 0, 0)) | 0;
+    }
+    for (const e of this.kernel.engineElements()) {
+      const mine = this.clientNumbers.get(e.task) === c ? 1 : this.owners.get(e.task)?.client === c ? 2 + this.owners.get(e.task)!.index : 0;
+      if (mine !== 0) h = (h + elementA(11, mine, valuesHash(e.values)[0], 0, 0, 0, 0, 0)) | 0;
+    }
     for (const a of this.allocations.live()) {
       if (a.owner === c) h = (h + elementA(7, a.fpage.base, a.fpage.order, a.holders.size, 0, 0, 0, 0)) | 0;
-      if (a.holders.has(c)) h = (h + elementA(8, a.fpage.base, a.fpage.order, 0, 0, 0, 0, 0)) | 0;
+      if (a.holders.has(c)) h = (h + elementA(8, a.fpage.base, a.fpage.order, a.rights.get(c)!, 0, 0, 0, 0)) | 0;
     }
     return h >>> 0;
   }
@@ -254,6 +298,10 @@ export class World implements WorldView {
   handleName(h: number): string {
     const a = this.allocations.get(h);
     return a ? `${a.live ? 'h' : 'x'}${a.fpage.base}/${a.fpage.order}` : `?${h}`;
+  }
+
+  receivedFrom(id: number): readonly number[] {
+    return this.received.get(id) ?? NONE;
   }
 
   clientOf(task: TaskId): number | null {
@@ -294,19 +342,15 @@ export class World implements WorldView {
       w.badClient(c.client) ??
       w.badOwner(c.client, c.handle) ??
       w.badClient(c.other) ??
+      badRights(c.rights) ??
       (w.allocations.get(c.handle)!.holders.has(c.other) ? `client ${c.other} already holds handle ${c.handle}` : null),
     release: (w, c) =>
       w.badClient(c.client) ??
       w.badHolding(c.client, c.handle) ??
       (w.allocations.get(c.handle)!.owner === c.client ? `client ${c.client} owns handle ${c.handle}: it deallocs instead` : null),
     dealloc: (w, c) => w.badClient(c.client) ?? w.badOwner(c.client, c.handle),
-    map: (w, c) =>
-      w.badClient(c.client) ??
-      w.badClient(c.other) ??
-      (c.client === c.other ? 'a client cannot map to itself' : null) ??
-      w.badVaddr(c.vaddr, c.order) ??
-      w.badVaddr(c.toVaddr, c.order) ??
-      w.nothingAt(c.client, c.vaddr, c.order),
+    map: (w, c) => w.badSend(c),
+    grant: (w, c) => w.badSend(c),
     unmap: (w, c) => w.badClient(c.client) ?? w.badVaddr(c.vaddr, c.order) ?? w.nothingAt(c.client, c.vaddr, c.order),
     touch: (w, c) => {
       const bad = w.badClient(c.client) ?? w.badVaddr(c.vaddr, 0);
@@ -319,6 +363,7 @@ export class World implements WorldView {
 
   /** Applies one command; a refused command changes nothing. */
   step(command: Command): StepObservation {
+    if (this.received.size > 0) for (const id of [...this.received.keys()]) if (!this.kernel.db.has(id)) this.received.delete(id);
     this.log.effects = [];
     this.touched = [];
     this.refault = false;
@@ -327,7 +372,7 @@ export class World implements WorldView {
     // The state has not changed since `refusal` accepted this very command (any step clears it below).
     const bad = command === this.accepted ? null : this.refusal(command);
     this.accepted = null;
-    const actors = command.kind === 'map' || command.kind === 'share' ? [command.client, command.other] : [command.client];
+    const actors = command.kind === 'map' || command.kind === 'grant' || command.kind === 'share' ? [command.client, command.other] : [command.client];
     const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
     return {
       index: this.steps++,
@@ -350,6 +395,7 @@ export class World implements WorldView {
     alloc: (w, c) => {
       const a = w.allocations.allocate(c.client, c.order);
       if (typeof a === 'string') return refused(a);
+      w.server.allocated?.(a);
       w.touched.push(a.handle);
       return APPLIED;
     },
@@ -360,7 +406,8 @@ export class World implements WorldView {
       return out;
     },
     share: (w, c) => {
-      w.allocations.share(c.handle, c.other);
+      w.allocations.share(c.handle, c.other, parseRights(c.rights ?? 'rwx'));
+      w.server.shared?.(w.allocations.get(c.handle)!, c.other);
       w.touched.push(c.handle);
       return APPLIED;
     },
@@ -374,10 +421,8 @@ export class World implements WorldView {
       w.touched.push(c.handle);
       return APPLIED;
     },
-    map: (w, c) => {
-      const e = w.log.record(w.kernel.map(clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, RWX, w.log.choices));
-      return e.refused ? refused(e.refused) : APPLIED;
-    },
+    map: (w, c) => w.send(c),
+    grant: (w, c) => w.send(c),
     unmap: (w, c) => {
       const e = w.log.record(w.kernel.unmap(clientTask(c.client), { base: c.vaddr, order: c.order }, c.flush, w.log.choices));
       return e.refused ? refused(e.refused) : APPLIED;
@@ -401,14 +446,48 @@ export class World implements WorldView {
     },
   };
 
+  /** A client's map or grant to another client, through the kernel call of that name. */
+  private send(c: Extract<Command, { kind: 'map' | 'grant' }>): Outcome {
+    const window = c.window === undefined ? undefined : { order: c.window, hotSpot: c.hotSpot ?? 0 };
+    const call = c.kind === 'map' ? this.kernel.map : this.kernel.grant;
+    const e = this.log.record(call.call(this.kernel, clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, parseRights(c.rights ?? 'rwx'), this.log.choices, window));
+    if (e.refused) return refused(e.refused);
+    // What the receiver now holds without deriving from the giver: granted nodes, and its own nodes whose rights the map extended.
+    const to = clientTask(c.other);
+    const givers = new Set<number>([c.client]);
+    for (const s of e.transfer?.sources ?? []) for (const g of this.receivedFrom(s.id)) givers.add(g);
+    for (const n of e.changed) {
+      if (n.task !== to || !this.kernel.db.has(n.id)) continue;
+      const had = new Set(this.receivedFrom(n.id));
+      for (const g of givers) had.add(g);
+      had.delete(c.other);
+      if (had.size > 0) this.received.set(n.id, [...had].sort((x, y) => x - y));
+    }
+    return APPLIED;
+  }
+
+  private badSend(c: Extract<Command, { kind: 'map' | 'grant' }>): string | null {
+    return (
+      this.badClient(c.client) ??
+      this.badClient(c.other) ??
+      (c.client === c.other ? `a client cannot ${c.kind} to itself` : null) ??
+      badRights(c.rights) ??
+      this.badVaddr(c.vaddr, c.order) ??
+      this.badVaddr(c.toVaddr, c.window ?? c.order) ??
+      (c.hotSpot === undefined || (Number.isSafeInteger(c.hotSpot) && c.hotSpot >= 0) ? null : `hot spot ${c.hotSpot} is not a page number`) ??
+      this.nothingAt(c.client, c.vaddr, c.order)
+    );
+  }
+
   private wantedAt(client: number, vaddr: number): Wanted | undefined {
     return this.wanted[client]!.find((x) => vaddr >= x.vaddr && vaddr < x.vaddr + 2 ** x.order);
   }
 
   private serve(client: number, w: Wanted): Outcome {
     const alloc = this.allocations.get(w.handle)!;
-    this.served = { client, handle: w.handle, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr };
-    const ex = this.server.serve({ client, alloc, frame: this.served.frame, order: w.order, vaddr: w.vaddr });
+    const rights = alloc.rights.get(client) ?? 0;
+    this.served = { client, handle: w.handle, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr, rights };
+    const ex = this.server.serve({ client, alloc, frame: this.served.frame, order: w.order, vaddr: w.vaddr, rights });
     return ex ? { kind: 'exhausted', client, order: w.order, space: ex.space, spaceOrder: ex.spaceOrder, slots: ex.slots } : APPLIED;
   }
 
@@ -476,6 +555,11 @@ export class World implements WorldView {
 }
 
 const APPLIED: Outcome = { kind: 'applied' };
+const NONE: readonly number[] = [];
+
+/** Why `rights` is no usable rights text (absent means all rights). */
+const badRights = (rights: string | undefined): string | null =>
+  rights === undefined || (typeof rights === 'string' && isRightsText(rights) && rights !== '---') ? null : `rights ${JSON.stringify(rights)} are not rwx-style text with at least one right`;
 const refused = (reason: string): Outcome => ({ kind: 'refused', reason });
 
 /** What the current step runs under and records: the kernel choices, and the kernel calls made (by the world or the server). */
@@ -494,8 +578,8 @@ class WorldServerKernel implements ServerKernel {
     private readonly k: Kernel,
     private readonly log: StepLog,
   ) {}
-  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number): KernelEffect {
-    return this.log.record(this.k.map(from, send, to, rcvBase, RWX, this.log.choices));
+  map(from: TaskId, send: Fpage, to: TaskId, rcvBase: number, rights: Rights = RWX): KernelEffect {
+    return this.log.record(this.k.map(from, send, to, rcvBase, rights, this.log.choices));
   }
   unmap(task: TaskId, fp: Fpage, flush: boolean): KernelEffect {
     return this.log.record(this.k.unmap(task, fp, flush, this.log.choices));
@@ -561,6 +645,17 @@ const avalanche = (h: number): number => {
   h ^= h >>> 16;
   return h >>> 0;
 };
+
+/** Two independent hashes of a list of numbers (an engine element's values), in order. */
+function valuesHash(v: readonly number[]): [number, number] {
+  let a = 0x3c6ef372 ^ v.length;
+  let b = 0xa54ff53a ^ v.length;
+  for (const x of v) {
+    a = Math.imul(a ^ x, 0x01000193) ^ Math.floor(x / 2 ** 32);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return [avalanche(a), avalanche(b)];
+}
 
 /** Two independent hashes of one element (a tag and up to seven numbers) for the order-free sums of `fingerprintHash`. */
 function elementA(tag: number, v1: number, v2: number, v3: number, v4: number, v5: number, v6: number, v7: number): number {

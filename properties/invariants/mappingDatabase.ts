@@ -1,5 +1,5 @@
-import { checkStructureAfter, type StructureViolation } from '../../model/index.ts';
-import { HOLDS, violated, type Invariant, type Verdict } from '../invariant.ts';
+import { checkStructureAfter, conservationBreach, type StructureViolation } from '../../model/index.ts';
+import { HOLDS, VACUOUS, violated, type Invariant, type Verdict } from '../invariant.ts';
 
 /** The kernel model's own structure rules, on what the step touched; a refused step must change nothing. */
 export const mappingDatabase: Invariant = {
@@ -9,6 +9,25 @@ export const mappingDatabase: Invariant = {
   premise: 'every step',
   minNonVacuousShare: 0.5,
   check: (obs, after) => structureVerdict(checkStructureAfter(after.kernel, obs.effects)),
+};
+
+/** A map or grant loses no memory: what the sender had is still the sender's or now the receiver's. */
+export const transferConserves: Invariant = {
+  name: 'structure.transfer-conserves',
+  property: 'structure',
+  statement: "after a map or grant, every page the sender had mapped is still the sender's or, within the send fpage, the receiver's, unless it derived from a receiver mapping the call replaced",
+  premise: 'a kernel map or grant that the kernel accepted (by a client, or by the server for a request)',
+  minNonVacuousShare: 0.3,
+  check(obs, after) {
+    let judged = false;
+    for (const e of obs.effects) {
+      if (!e.transfer || e.refused) continue;
+      judged = true;
+      const breach = conservationBreach(after.kernel, e);
+      if (breach) return violated(breach);
+    }
+    return judged ? HOLDS : VACUOUS;
+  },
 };
 
 /** The first broken structure rule, as a verdict. */

@@ -1,12 +1,12 @@
 import { clientTask } from '../../model/index.ts';
-import { entitled } from '../entitlement.ts';
+import { entitled, providersOf } from '../entitlement.ts';
 import { HOLDS, VACUOUS, violated, type Invariant } from '../invariant.ts';
 
 /** An operation for client A removes no mapping of another client B that B is still entitled to, unless it derives from A's. */
 export const noCrossTaskFlush: Invariant = {
   name: 'isolation.no-cross-task-flush',
   property: 'isolation',
-  statement: "an operation on behalf of client A never removes a mapping another client B is still entitled to, unless B's mapping derives from A's",
+  statement: "an operation on behalf of client A never removes a mapping another client B is still entitled to, unless B's mapping derives from A's or A handed it to B",
   premise: 'a client acted while another client held mappings',
   minNonVacuousShare: 0.3,
   check(obs, after) {
@@ -17,11 +17,8 @@ export const noCrossTaskFlush: Invariant = {
         const b = after.clientOf(l.task);
         if (b === null || actors.has(b)) continue;
         premise = true;
-        const viaActor = l.ancestry.some((t) => {
-          const c = after.clientOf(t);
-          return c !== null && actors.has(c);
-        });
-        if (viaActor || !entitled(after, b, l.frames, l.ancestry)) continue;
+        const providers = providersOf(after, l.node, l.ancestry);
+        if (providers.some((c) => actors.has(c)) || !entitled(after, b, l.frames, providers)) continue;
         return violated(
           `on behalf of client ${[...actors].join(' and ')}, ${e.call} removed ${l.task}'s mapping of frames ${l.frames.base}..${l.frames.base + 2 ** l.frames.order - 1} at page ${l.virtual.base} (${l.cause}), which ${l.task} is still entitled to`,
         );

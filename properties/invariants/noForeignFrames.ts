@@ -1,5 +1,5 @@
 import { framesOf, type MapNode, type WorldView } from '../../model/index.ts';
-import { allocatedPages, ancestryOf, clientNodesOn, describeNode, entitled, judgedNodes } from '../entitlement.ts';
+import { allocatedPages, ancestryOf, clientNodesOn, describeNode, entitled, judgedNodes, providersOf } from '../entitlement.ts';
 import { HOLDS, VACUOUS, violated, type Invariant, type Verdict } from '../invariant.ts';
 
 /** The first of `nodes` that straddles allocations or maps frames its client is not entitled to, as a violation. */
@@ -10,7 +10,7 @@ export function foreignNode(view: WorldView, nodes: readonly MapNode[]): Verdict
     if (allocatedPages(view, f) < 2 ** f.order) continue;
     const inside = view.allocations.liveMeeting(f);
     if (inside.length > 1) return violated(`${describeNode(view, n)}, straddling handles ${inside.map((a) => a.handle).join(' and ')}`);
-    if (!entitled(view, view.clientOf(n.task)!, f, ancestryOf(view, n))) return violated(`${describeNode(view, n)}, but neither it nor a client it derives from holds those frames`);
+    if (!entitled(view, view.clientOf(n.task)!, f, providersOf(view, n, ancestryOf(view, n)))) return violated(`${describeNode(view, n)}, but neither it nor a client it derives from or was handed them by holds those frames`);
   }
   return null;
 }
@@ -19,7 +19,7 @@ export function foreignNode(view: WorldView, nodes: readonly MapNode[]): Verdict
 export const noForeignFrames: Invariant = {
   name: 'safety.no-foreign-frames',
   property: 'safety',
-  statement: 'no client maps frames of an allocation it neither holds nor received by a mapping from a holder, and no client node straddles two allocations',
+  statement: 'no client maps frames of an allocation it neither holds nor received by a mapping or grant from a holder, and no client node straddles two allocations',
   premise: 'holders changed while clients mapped the allocation, or a client gained a mapping',
   minNonVacuousShare: 0.2,
   check(obs, after) {

@@ -99,7 +99,7 @@ describe('the registry', () => {
     expect(noExtantAfterDeallocFull.check(quiet, w)).toMatchObject({ kind: 'violated', message: expect.stringMatching(/^c1 maps frames 9\.\.9 at page 0 .*1 of those 1 frames belong to no live allocation/) });
     w.kernel.db.add({ task: clientTask(1), vbase: 1, order: 0, frame: 0, rights: RWX, parent: root.id });
     expect(noForeignFrames.check(quiet, w).kind).toBe('vacuous');
-    expect(noForeignFramesFull.check(quiet, w)).toMatchObject({ kind: 'violated', message: expect.stringMatching(/c1 maps frames 0\.\.0 at page 1 .*neither it nor a client it derives from holds/) });
+    expect(noForeignFramesFull.check(quiet, w)).toMatchObject({ kind: 'violated', message: expect.stringMatching(/c1 maps frames 0\.\.0 at page 1 .*neither it nor a client it derives from or was handed them by holds/) });
   });
 });
 
@@ -228,7 +228,7 @@ describe('safety.no-foreign-frames', () => {
   test('violated for a node kept after its client let go of the block', () => {
     const w = world('direct-exact', 'ignore');
     const v = last(w, noForeignFrames, [alloc(0, 1), share(0, 0, 1), request(1, 0, 0, 1, 0), { kind: 'release', client: 1, handle: 0 }]);
-    expect(v).toMatchObject({ kind: 'violated', message: expect.stringMatching(/^c1 maps frames 0\.\.1 at page 0 \(node \d+, via physmem <- sigma0\), but neither it nor a client it derives from holds those frames$/) });
+    expect(v).toMatchObject({ kind: 'violated', message: expect.stringMatching(/^c1 maps frames 0\.\.1 at page 0 \(node \d+, via physmem <- sigma0\), but neither it nor a client it derives from or was handed them by holds those frames$/) });
   });
 
   test('a node on free frames is the other safety invariant\'s, and a node inside one block is no straddler', () => {
@@ -251,7 +251,7 @@ describe('safety.no-foreign-frames', () => {
 
 describe('service.served-means-mapped', () => {
   const served = (client: number, frame: number, order: number, vaddr: number, effects: KernelEffect[] = []) =>
-    observation({ command: request(client, 0, 0, order, vaddr), served: { client, handle: 0, frame, order, vaddr }, effects });
+    observation({ command: request(client, 0, 0, order, vaddr), served: { client, handle: 0, frame, order, vaddr, rights: RWX }, effects });
 
   test('vacuous when nothing was served, or the step was not applied', () => {
     const w = world();
@@ -266,7 +266,7 @@ describe('service.served-means-mapped', () => {
     w.kernel.map('physmem', { base: 1, order: 0 }, clientTask(0), 0, RWX, constantChoices());
     expect(servedMeansMapped.check(served(0, 0, 0, 0), w)).toEqual({ kind: 'violated', message: "client 0's request was reported served, but page 0 maps frame 1, not frame 0 of handle 0" });
     w.kernel.map('physmem', { base: 0, order: 0 }, clientTask(0), 2, R, constantChoices());
-    expect(servedMeansMapped.check(served(0, 0, 0, 2), w)).toEqual({ kind: 'violated', message: "client 0's request was reported served, but page 2 lacks rights it asked for" });
+    expect(servedMeansMapped.check(served(0, 0, 0, 2), w)).toEqual({ kind: 'violated', message: "client 0's request was reported served, but page 2 has rights r--, not the rwx it holds handle 0 with" });
     // Inside a larger node, the frame is read at the page's offset in it.
     w.kernel.map('physmem', { base: 4, order: 2 }, clientTask(0), 8, RWX, constantChoices());
     expect(servedMeansMapped.check(served(0, 6, 0, 10), w).kind).toBe('holds');

@@ -161,7 +161,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     design: kernelExtension('ke-serve-half', () => null, (ctx) => ({
       serve: (r) => {
-        ctx.kernel.map(ctx.physmem, { base: r.frame, order: Math.max(0, r.order - 1) }, ctx.client(r.client), r.vaddr);
+        ctx.kernel.map(ctx.physmem, { base: r.frame, order: Math.max(0, r.order - 1) }, ctx.client(r.client), r.vaddr, r.rights);
         return null;
       },
     })),

@@ -57,7 +57,7 @@ export class BuggyProxySpace {
     if (reused && this.bugs.silentReuse) return null;
     const at = slot.region.base + (req.frame - slot.frame) + (reused && this.bugs.reuseOffByOne ? 1 : 0);
     const send = reused && this.bugs.mapWholeSlot ? slot.region : { base: at - (at % size), order: req.order };
-    this.ctx.kernel.map(this.task, send, this.ctx.client(req.client), req.vaddr);
+    this.ctx.kernel.map(this.task, send, this.ctx.client(req.client), req.vaddr, req.rights);
     return null;
   }
 

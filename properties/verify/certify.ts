@@ -12,7 +12,7 @@ const shortRuns = (maxTransitions: number): number => Math.min(30_000, Math.ceil
 
 /** Command weights that draw the kinds of `commands` as often as they occur there: a longer counterexample hints at the kinds a shorter one needs. */
 function weightsOf(commands: readonly Command[]): CommandWeights {
-  const w: Record<CommandKind, number> = { alloc: 0, request: 0, share: 0, release: 0, dealloc: 0, map: 0, unmap: 0, touch: 0, exit: 0 };
+  const w: Record<CommandKind, number> = { alloc: 0, request: 0, share: 0, release: 0, dealloc: 0, map: 0, grant: 0, unmap: 0, touch: 0, exit: 0 };
   for (const c of commands) w[c.kind]++;
   return w;
 }

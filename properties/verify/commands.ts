@@ -1,12 +1,14 @@
-import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, type Command, type CommandKind, type OvermapChoice, type PartialChoice, type World } from '../../model/index.ts';
+import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, parseRights, showRights, type Command, type CommandKind, type OvermapChoice, type PartialChoice, type World } from '../../model/index.ts';
 
 /**
  * Every concrete command the world accepts in its present state, kernel choices aside, in a
  * fixed order: every alive client's allocs, requests (each order, offset and aligned address),
- * shares, releases, deallocs, client-to-client maps (each send fpage that holds something, to
- * each aligned address of each other client), unmaps (each range that holds something, with and
- * without flush), touches and exit. Commands `World.refusal` refuses are left out: they cannot
- * change anything. Deterministic.
+ * shares (with all rights and read-only), releases, deallocs, client-to-client maps and grants
+ * (each send fpage that holds something, to each aligned address of each other client, with all
+ * rights and read-only), unmaps (each range that holds something, with and without flush),
+ * touches and exit. Commands `World.refusal` refuses are left out: they cannot change anything.
+ * Receive windows of another size are not enumerated: the send-base rule turns each into a map
+ * or grant of one fpage to a place of its size (`sendBase`), which is enumerated. Deterministic.
  */
 export function acceptedCommands(w: World): Command[] {
   const out: Command[] = [];
@@ -28,7 +30,11 @@ export function acceptedCommands(w: World): Command[] {
         }
       }
       if (a.owner === client) {
-        for (const other of alive) if (!a.holders.has(other)) push({ kind: 'share', client, handle: a.handle, other });
+        for (const other of alive) {
+          if (a.holders.has(other)) continue;
+          push({ kind: 'share', client, handle: a.handle, other });
+          push({ kind: 'share', client, handle: a.handle, other, rights: 'r-x' });
+        }
         push({ kind: 'dealloc', client, handle: a.handle });
       } else push({ kind: 'release', client, handle: a.handle });
     }
@@ -38,7 +44,12 @@ export function acceptedCommands(w: World): Command[] {
         if (w.kernel.db.spaceFree(task, { base: vaddr, order })) continue;
         for (const other of alive) {
           if (other === client) continue;
-          for (let toVaddr = 0; toVaddr < space; toVaddr += 2 ** order) push({ kind: 'map', client, vaddr, order, other, toVaddr });
+          for (let toVaddr = 0; toVaddr < space; toVaddr += 2 ** order) {
+            for (const kind of SENDS) {
+              push({ kind, client, vaddr, order, other, toVaddr });
+              push({ kind, client, vaddr, order, other, toVaddr, rights: 'r--' });
+            }
+          }
         }
         push({ kind: 'unmap', client, vaddr, order, flush: false });
         push({ kind: 'unmap', client, vaddr, order, flush: true });
@@ -111,16 +122,18 @@ function trimDefaults<T>(xs: readonly T[], dflt: T): T[] {
   return xs.slice(0, n);
 }
 
-const KINDS: readonly CommandKind[] = ['alloc', 'request', 'share', 'release', 'dealloc', 'map', 'unmap', 'touch', 'exit'];
+const SENDS = ['map', 'grant'] as const;
+
+const KINDS: readonly CommandKind[] = ['alloc', 'request', 'share', 'release', 'dealloc', 'map', 'grant', 'unmap', 'touch', 'exit'];
 /** Words one command takes in the compact store. */
-export const COMMAND_WORDS = 7;
+export const COMMAND_WORDS = 9;
 const MAX_EVENTS = 15;
 
 /**
  * Writes a command into `COMMAND_WORDS` 32-bit words at `at` (the search stores one per state,
- * 28 bytes, instead of an object): kind, client, other, order, flush and the choice counts
- * packed in the first word, then handle, offset, the two addresses, and the choices (two bits
- * each for partial unmaps, one bit each for overmaps).
+ * 36 bytes, instead of an object): kind, client, other, order, flush and the choice counts
+ * packed in the first word, then handle, offset, the two addresses, the choices (two bits
+ * each for partial unmaps, one bit each for overmaps), rights and window, and the hot spot.
  */
 export function encodeCommand(c: Command, out: Int32Array, at: number): void {
   const partial = c.kernel?.partial ?? [];
@@ -139,6 +152,9 @@ export function encodeCommand(c: Command, out: Int32Array, at: number): void {
   for (let i = 0; i < overmap.length; i++) o |= OVERMAP_CHOICES.indexOf(overmap[i]!) << i;
   out[at + 5] = p;
   out[at + 6] = o;
+  const rights = typeof f.rights === 'string' ? 8 | parseRights(f.rights as unknown as string) : 0;
+  out[at + 7] = rights | (typeof f.window === 'number' ? (64 | (f.window as number)) << 4 : 0);
+  out[at + 8] = num('hotSpot');
 }
 
 /** The command `encodeCommand` wrote at `at`. */
@@ -158,6 +174,11 @@ export function decodeCommand(w: Int32Array, at: number): Command {
   const partial = Array.from({ length: np }, (_, i) => PARTIAL_CHOICES[(w[at + 5]! >>> (2 * i)) & 3]!);
   const overmap = Array.from({ length: no }, (_, i) => OVERMAP_CHOICES[(w[at + 6]! >>> i) & 1]!);
   const kernel = np + no > 0 ? { kernel: { ...(np > 0 ? { partial } : {}), ...(no > 0 ? { overmap } : {}) } } : {};
+  const extra = w[at + 7]!;
+  const send = {
+    ...(extra & 8 ? { rights: showRights(extra & 7) } : {}),
+    ...(extra & (64 << 4) ? { window: (extra >>> 4) & 63, hotSpot: w[at + 8]! } : {}),
+  };
   const c: Command = ((): Command => {
     switch (kind) {
       case 'alloc':
@@ -165,12 +186,13 @@ export function decodeCommand(w: Int32Array, at: number): Command {
       case 'request':
         return { kind, client, handle, offset, order, vaddr };
       case 'share':
-        return { kind, client, handle, other };
+        return { kind, client, handle, other, ...send };
       case 'release':
       case 'dealloc':
         return { kind, client, handle };
       case 'map':
-        return { kind, client, vaddr, order, other, toVaddr };
+      case 'grant':
+        return { kind, client, vaddr, order, other, toVaddr, ...send };
       case 'unmap':
         return { kind, client, vaddr, order, flush };
       case 'touch':

@@ -1,6 +1,6 @@
 import { loadCounterexample } from '../../counterexamples/index.ts';
 import { designNamed, framesOf, overlaps, PHYSMEM, SIGMA0, type Command, type Fpage, type MapNode, type ProfileName, type World } from '../../model/index.ts';
-import { allocated, entitled, runCommands } from '../../properties/index.ts';
+import { allocated, entitled, providersOf, runCommands } from '../../properties/index.ts';
 
 /** How a node fared in the violating step. */
 export type NodeMark = 'removed' | 'created' | 'changed' | 'extant' | 'plain';
@@ -59,7 +59,7 @@ export function tracePicture(file: string): TracePicture {
   const isExtant = (n: MapNode) => {
     if (n.task === SIGMA0 || n.task === PHYSMEM) return false;
     const client = world.clientOf(n.task);
-    return client === null ? !allocated(world, framesOf(n)) : !entitled(world, client, framesOf(n), world.kernel.db.ancestry(n));
+    return client === null ? !allocated(world, framesOf(n)) : !entitled(world, client, framesOf(n), providersOf(world, n, world.kernel.db.ancestry(n)));
   };
   return {
     file,

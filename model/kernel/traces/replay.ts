@@ -1,7 +1,7 @@
 import { ARCH_SUPERPAGE_ORDER, Kernel } from '../kernel.ts';
 import { SIGMA0, type MapNode } from '../mapdb.ts';
 import { constantChoices, type ProfileName } from '../profiles.ts';
-import { R, showRights, W, X, type Rights } from '../rights.ts';
+import { parseRights, showRights } from '../rights.ts';
 import type { TraceNode, TraceOp, TraceSequence } from './format.ts';
 
 /** One node as the traces and fpcheck both describe it, counts expanded. */
@@ -44,7 +44,6 @@ export function outsideWorld(kernel: 'fiasco' | 'pistachio', seq: TraceSequence,
   return null;
 }
 
-export const parseRights = (s: string): Rights => (s[0] === 'r' ? R : 0) | (s[1] === 'w' ? W : 0) | (s[2] === 'x' ? X : 0);
 
 /** The state as the traces list it: every node, counts expanded, sorted by task and address. */
 export function expandState(state: readonly TraceNode[]): StateNode[] {
