@@ -301,3 +301,53 @@ describe('structure.refused-changes-nothing', () => {
     }
   });
 });
+
+describe('safety.no-excess-rights', () => {
+  const readOnly: Command[] = [alloc(0, 1), { kind: 'share', client: 0, handle: 0, other: 1, rights: 'r-x' }];
+  const noExcessRights = invariantNamed('safety.no-excess-rights')!;
+
+  test('vacuous while every judged node is held with all rights; holds for a read-only sharer mapped read-only', () => {
+    const w = world();
+    expect(last(w, noExcessRights, [alloc(0, 1), request(0, 0, 0, 1, 0)]).kind).toBe('vacuous');
+    expect(last(w, noExcessRights, [{ kind: 'share', client: 0, handle: 0, other: 1, rights: 'r-x' }, request(1, 0, 0, 1, 0)])).toEqual({ kind: 'holds' });
+  });
+
+  test('violated for a read-only sharer that can write, naming the rights it has and may have', () => {
+    const w = world();
+    for (const c of readOnly) w.step(c);
+    const e = w.kernel.map('physmem', { base: 0, order: 1 }, clientTask(1), 0, RWX, constantChoices());
+    expect(noExcessRights.check(observation({ effects: [e] }), w)).toEqual({
+      kind: 'violated',
+      message: expect.stringMatching(/^c1 maps frames 0\.\.1 at page 0 \(node \d+, via physmem <- sigma0\) with rights rwx, but it and the clients it derives from hold those frames with r-x at most$/),
+    });
+  });
+
+  test('a node handed on by a holder with all rights may have them; the rights every entry has are never excess', () => {
+    const w = world('direct-exact', 'pistachio');
+    for (const c of readOnly) w.step(c);
+    // Pistachio's default build has no NX: a read-only mapping reads back r-x, which r-- does not forbid.
+    w.step({ kind: 'share', client: 0, handle: 0, other: 2, rights: 'r--' });
+    expect(last(w, noExcessRights, [request(2, 0, 0, 1, 0)])).toEqual({ kind: 'holds' });
+  });
+});
+
+describe('structure.transfer-conserves', () => {
+  const conserves = invariantNamed('structure.transfer-conserves')!;
+  test('vacuous without a map or grant; holds for a request and a grant that moves the memory', () => {
+    const w = world();
+    expect(last(w, conserves, [alloc(0, 1)]).kind).toBe('vacuous');
+    expect(last(w, conserves, [request(0, 0, 0, 1, 0)])).toEqual({ kind: 'holds' });
+    expect(last(w, conserves, [{ kind: 'grant', client: 0, vaddr: 0, order: 1, other: 1, toVaddr: 2 }])).toEqual({ kind: 'holds' });
+  });
+
+  test('violated when a grant leaves the memory with neither task', () => {
+    const w = world();
+    for (const c of [alloc(0, 1), request(0, 0, 0, 1, 0)]) w.step(c);
+    const e = w.kernel.grant(clientTask(0), { base: 0, order: 1 }, clientTask(1), 2, RWX, constantChoices());
+    // What a lost grant would leave: remove what the receiver was given.
+    const moved = w.kernel.db.inSpace(clientTask(1), { base: 2, order: 1 })[0]!;
+    w.kernel.unmap(clientTask(1), { base: 2, order: 1 }, true, constantChoices());
+    expect(w.kernel.db.has(moved.id)).toBe(false);
+    expect(conserves.check(observation({ effects: [e] }), w)).toEqual({ kind: 'violated', message: 'grant c0 -> c1: frame 0, mapped at page 0 of c0 before, is held by neither c0 nor c1 (at page 2) after' });
+  });
+});

@@ -3,7 +3,7 @@
  * a tired implementer writes. Never registered: a test holds the default search to catching each,
  * and a hand-written scenario proves each differs from its base.
  */
-import { designNamed, serveFromPhysmem, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../model/index.ts';
+import { designNamed, RWX, serveFromPhysmem, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../model/index.ts';
 import type { Property } from '../invariant.ts';
 import { BuggyProxySpace, type ProxyBugs } from './proxy.ts';
 
@@ -213,6 +213,14 @@ export const MUTANTS: readonly Mutant[] = [
     profile: 'extended',
     breaks: 'safety',
     differsOn: [alloc(0, 0), alloc(0, 0), share(0, 0, 1), share(0, 1, 1), request(1, 0, 0, 0, 0), request(1, 1, 0, 0, 1), release(1, 0)],
+  },
+  {
+    // Maps a sharer with everything, as if it owned the block: a read-only library becomes writable.
+    design: kernelExtension('ke-maps-full-rights', () => null, (ctx) => ({ serve: (r) => serveFromPhysmem(ctx)({ ...r, rights: RWX }) })),
+    base: 'kernel-extension',
+    profile: 'extended',
+    breaks: 'safety',
+    differsOn: [alloc(0, 0), { kind: 'share', client: 0, handle: 0, other: 1, rights: 'r-x' }, request(1, 0, 0, 0, 0)],
   },
   {
     // Aligns the address to the block's size instead of the request's.
