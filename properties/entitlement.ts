@@ -64,12 +64,13 @@ export const ancestryOf = (view: WorldView, node: MapNode): TaskId[] => view.ker
 /**
  * The clients node `node` came from other than by derivation: those that granted it, or
  * extended its rights by a map, to it or to a node it derives from (`WorldView.receivedFrom`).
- * Works for a node the step removed too, through the ancestors that are left.
+ * Works for a node the step removed too, through `gone` (the nodes the step removed, by id)
+ * for ancestors removed with it.
  */
-export function giversOf(view: WorldView, node: MapNode): number[] {
+export function giversOf(view: WorldView, node: MapNode, gone?: ReadonlyMap<number, MapNode>): number[] {
   const out: number[] = [...view.receivedFrom(node.id)];
   for (let p = node.parent; p !== null; ) {
-    const up = view.kernel.db.get(p);
+    const up = view.kernel.db.get(p) ?? gone?.get(p);
     if (!up) break;
     for (const g of view.receivedFrom(up.id)) out.push(g);
     p = up.parent;
@@ -78,7 +79,7 @@ export function giversOf(view: WorldView, node: MapNode): number[] {
 }
 
 /** The clients a client's node holds its frames through: those it derives from, and those it was handed them by. */
-export const providersOf = (view: WorldView, node: MapNode, ancestry: readonly TaskId[]): number[] => [...clientsIn(view, ancestry), ...giversOf(view, node)];
+export const providersOf = (view: WorldView, node: MapNode, ancestry: readonly TaskId[], gone?: ReadonlyMap<number, MapNode>): number[] => [...clientsIn(view, ancestry), ...giversOf(view, node, gone)];
 
 /** True when the client mapping `frames` through `providers` (see `providersOf`) may hold them: it or one of them holds them. */
 export function entitled(view: WorldView, client: number, frames: Fpage, providers: readonly number[]): boolean {

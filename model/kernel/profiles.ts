@@ -266,6 +266,44 @@ export const KERNEL_RULES: Readonly<Record<NamedKernel, readonly KernelRule[]>> 
   ],
 };
 
+/** A rule as the coverage report counts it: the kernel branches that show it was taken. */
+export interface CountedRule {
+  readonly id: string;
+  readonly label: string;
+  readonly branches: readonly KernelBranch[];
+}
+
+const PARTIAL_BRANCHES: Readonly<Record<PartialMode, KernelBranch>> = {
+  whole: 'unmap.partial-whole',
+  overlapping: 'unmap.partial-overlapping',
+  inner: 'unmap.partial-inner',
+  ignore: 'unmap.partial-ignore',
+  split: 'unmap.partial-split',
+};
+
+/**
+ * The rules a profile's kernel has, each with the branches that show it taken: for a named
+ * kernel its `KERNEL_RULES` (bug rules only where the profile keeps the bugs), for a spec-level
+ * profile its partial-unmap and larger-overmap rules (each choice of `x2` a rule of its own) and
+ * the paths every kernel has. A rule a run never took is a rule its verdicts say nothing about. Pure.
+ */
+export function profileRules(p: KernelProfile): CountedRule[] {
+  if (p.engine !== 'spec') return KERNEL_RULES[p.engine].filter((r) => !r.bug || p.bugs.has(r.id));
+  const modes = new Set<PartialMode>();
+  for (const r of [p.partial.unmap, p.partial.flush]) for (const m of r === 'choose' ? PARTIAL_CHOICES : [r]) modes.add(m);
+  const overmaps = p.largerOvermap === 'choose' ? OVERMAP_CHOICES : [p.largerOvermap];
+  return [
+    { id: 'map', label: 'map as a child of the sender', branches: ['map.new'] },
+    { id: 'overmap-smaller', label: 'map over smaller or equal mappings', branches: ['map.overmap-smaller'] },
+    ...overmaps.map((o): CountedRule => ({ id: `overmap-larger-${o}`, label: `map under a larger mapping: ${o}`, branches: [o === 'skip' ? 'map.overmap-larger-skip' : 'map.overmap-larger-replace'] })),
+    { id: 'rights-upgrade', label: 'map over the same frame', branches: ['map.rights-upgrade'] },
+    { id: 'grant', label: 'grant', branches: ['grant.move'] },
+    { id: 'unmap', label: 'unmap of whole nodes', branches: ['unmap.whole-node'] },
+    ...[...modes].map((m): CountedRule => ({ id: `partial-${m}`, label: `partial unmap: ${m}`, branches: [PARTIAL_BRANCHES[m]] })),
+    ...(p.unmapIn ? [{ id: 'unmapIn', label: 'unmapIn', branches: ['unmapIn.revoke'] } as CountedRule] : []),
+  ];
+}
+
 /** Choices that always answer the same: what a test passes when it wants one fixed branch. */
 export const constantChoices = (partial: PartialChoice = 'whole', overmap: OvermapChoice = 'replace'): KernelChoices => ({
   partialUnmap: () => partial,

@@ -374,6 +374,7 @@ export class World implements WorldView {
     this.accepted = null;
     const actors = command.kind === 'map' || command.kind === 'grant' || command.kind === 'share' ? [command.client, command.other] : [command.client];
     const outcome = bad ? refused(bad) : (World.APPLIERS[command.kind] as (w: World, c: Command) => Outcome)(this, command);
+    this.inheritProvenance();
     return {
       index: this.steps++,
       command,
@@ -445,6 +446,18 @@ export class World implements WorldView {
       return APPLIED;
     },
   };
+
+  /** A node split by this step's kernel calls hands its provenance to the pieces that keep its frames. */
+  private inheritProvenance(): void {
+    if (this.received.size === 0) return;
+    for (const e of this.log.effects) {
+      for (const r of e.removed) {
+        const from = r.cause === 'split' ? this.received.get(r.node.id) : undefined;
+        if (!from) continue;
+        for (const n of e.created) if (n.task === r.node.task && n.frame >= r.node.frame && n.frame + 2 ** n.order <= r.node.frame + 2 ** r.node.order) this.received.set(n.id, from);
+      }
+    }
+  }
 
   /** A client's map or grant to another client, through the kernel call of that name. */
   private send(c: Extract<Command, { kind: 'map' | 'grant' }>): Outcome {

@@ -1,4 +1,4 @@
-import { clientTask } from '../../model/index.ts';
+import { clientTask, type MapNode } from '../../model/index.ts';
 import { entitled, providersOf } from '../entitlement.ts';
 import { HOLDS, VACUOUS, violated, type Invariant } from '../invariant.ts';
 
@@ -12,12 +12,15 @@ export const noCrossTaskFlush: Invariant = {
   check(obs, after) {
     const actors = new Set(obs.actors);
     let premise = false;
+    // Ancestors removed by the same step still say what a lost mapping was handed on through.
+    const gone = new Map<number, MapNode>();
+    for (const e of obs.effects) for (const r of e.removed) gone.set(r.node.id, r.node);
     for (const e of obs.effects) {
       for (const l of e.lost) {
         const b = after.clientOf(l.task);
         if (b === null || actors.has(b)) continue;
         premise = true;
-        const providers = providersOf(after, l.node, l.ancestry);
+        const providers = providersOf(after, l.node, l.ancestry, gone);
         if (providers.some((c) => actors.has(c)) || !entitled(after, b, l.frames, providers)) continue;
         return violated(
           `on behalf of client ${[...actors].join(' and ')}, ${e.call} removed ${l.task}'s mapping of frames ${l.frames.base}..${l.frames.base + 2 ** l.frames.order - 1} at page ${l.virtual.base} (${l.cause}), which ${l.task} is still entitled to`,

@@ -42,7 +42,7 @@ export const noExcessRights: Invariant = {
   property: 'safety',
   statement: 'no client maps frames of an allocation with a right that neither it nor a client it derives from or was handed the mapping by holds the allocation with (beyond the rights every page-table entry of the kernel has)',
   premise: 'a client node was created or changed, or its allocation changed holders, while its entitlement withheld a right',
-  minNonVacuousShare: 0.2,
+  minNonVacuousShare: 0.15,
   check(obs, after) {
     const nodes = judgedNodes(obs, after);
     for (const h of obs.touchedAllocations) {

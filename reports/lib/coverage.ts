@@ -1,12 +1,12 @@
-import { COMMAND_KINDS, KERNEL_BRANCHES } from '../../model/index.ts';
+import { COMMAND_KINDS, KERNEL_BRANCHES, profile, profileRules, type ProfileName } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
 import { completeness, headline, n, searched, statesNote } from './summary.ts';
 import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
 
 export const COVERAGE_FORMAT = 'fpcheck-coverage';
-/** Version 2 added the kind of search, completeness with its reasons, reach, and the exhaustive figures per cell. */
-export const COVERAGE_VERSION = 2;
+/** Version 2 added the kind of search, completeness with its reasons, reach, and the exhaustive figures per cell; version 3 the kernel rules taken per profile. */
+export const COVERAGE_VERSION = 3;
 
 /** The machine-readable coverage report: verdicts and every count, taken straight from the run record. Pure. */
 export function coverageJson(run: RunRecord) {
@@ -29,6 +29,7 @@ export function coverageJson(run: RunRecord) {
     complete: run.complete,
     incomplete: run.incomplete,
     invariants: INVARIANTS.map((i) => ({ name: i.name, property: i.property, statement: i.statement, premise: i.premise, minNonVacuousShare: i.minNonVacuousShare })),
+    rules: rulesTaken(run),
     cells: run.cells.map((c) => ({
       design: c.design,
       profile: c.profile,
@@ -47,6 +48,22 @@ export function coverageJson(run: RunRecord) {
       cost: c.stats.cost,
     })),
   };
+}
+
+/**
+ * Per profile of the run, how often each of its kernel's rules was taken (summed over the
+ * designs run on it), in the order the profile lists them. Pure.
+ */
+export function rulesTaken(run: RunRecord): Array<{ profile: string; rule: string; label: string; taken: number }> {
+  const out: Array<{ profile: string; rule: string; label: string; taken: number }> = [];
+  for (const name of [...new Set(run.cells.map((c) => c.profile))]) {
+    const cells = run.cells.filter((c) => c.profile === name);
+    for (const r of profileRules(profile(name as ProfileName))) {
+      const taken = cells.reduce((s, c) => s + r.branches.reduce((t, b) => t + (c.stats.branches[b] ?? 0), 0), 0);
+      out.push({ profile: name, rule: r.id, label: r.label, taken });
+    }
+  }
+  return out;
 }
 
 /** The reach table over every cell: per command kind and argument class, the totals and the cells that never drew it. Pure. */
@@ -97,6 +114,12 @@ export function coverageMarkdown(run: RunRecord): string {
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${COMMAND_KINDS.map((k) => `${c.stats.commands[k]?.applied ?? 0}/${c.stats.commands[k]?.generated ?? 0}`).join(' | ')} |`);
   lines.push('', '## Reach: argument classes drawn and applied, over all cells', '', 'A class drawn rarely or never is a hole in generation. The last column counts the cells that never drew it.', '', '| command | class | drawn | applied | cells without it |', '|---|---|---|---|---|');
   for (const row of reachRows(run)) lines.push(`| ${row.kind} | ${row.cls} | ${row.drawn} | ${row.applied} | ${row.missingIn} |`);
+  const rules = rulesTaken(run);
+  const never = rules.filter((r) => r.taken === 0);
+  lines.push('', '## Kernel rules taken, per profile', '', 'What a verdict on a profile rests on: each rule of its kernel and how often the search took it. A rule never taken is one the verdicts say nothing about.', '');
+  lines.push(never.length === 0 ? 'Every rule of every profile searched was taken.' : `**Rules this run never took:** ${never.map((r) => `${r.profile}: ${r.label}`).join('; ')}.`, '');
+  lines.push('| profile | rule | taken |', '|---|---|---|');
+  for (const r of rules) lines.push(`| ${r.profile} | ${r.label} | ${r.taken} |`);
   lines.push('', '## Kernel branches taken', '', `| design | profile | ${KERNEL_BRANCHES.join(' | ')} |`, `|---|---|${KERNEL_BRANCHES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${KERNEL_BRANCHES.map((b) => c.stats.branches[b] ?? 0).join(' | ')} |`);
   return findings();
