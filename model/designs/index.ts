@@ -12,5 +12,6 @@ export const DESIGNS: readonly Design[] = [directExact, directContaining, shared
 export const designNamed = (name: string): Design | undefined => DESIGNS.find((d) => d.name === name);
 
 export { stateless, type Canon, type Design, type Server, type ServerContext, type ServerKernel, type MapRequest, type Exhausted } from './design.ts';
-export { piecesOf, mapFromPhysmem, serveFromPhysmem } from './pieces.ts';
-export { ProxySpace, exhaustedSpace, slotsFingerprint, type ProxySlot } from './proxySpace.ts';
+export { piecesOf, mapFromPhysmem, serveFromPhysmem, type Piece } from './pieces.ts';
+export { ProxySpace, exhaustedSpace, slotsFingerprint, type ProxySlot, type ProxyState } from './proxySpace.ts';
+export { stateful, copyData, canonicalText, ClientMap, HandleMap, ClientSet, HandleSet, DesignError, type Behaviour } from './state.ts';

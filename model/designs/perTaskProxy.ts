@@ -1,21 +1,6 @@
-import type { Design, Server, ServerContext } from './design.ts';
-import { ProxySpace } from './proxySpace.ts';
-
-/** The server over one proxy space per client, indexed by client. */
-const overProxies = (proxies: readonly ProxySpace[]): Server => ({
-  serve: (req) => proxies[req.client]!.serve(req),
-  revoke: (client, alloc) => proxies[client]!.revoke(client, alloc),
-  free: (alloc) => {
-    for (const p of proxies) p.free(alloc);
-  },
-  fork: (ctx: ServerContext) => overProxies(proxies.map((p) => p.fork(ctx))),
-  // Each proxy goes with its client when clients are renamed.
-  fingerprint: (canon) =>
-    proxies
-      .map((p, i) => `${canon.client(i)}{${p.fingerprint(canon)}}`)
-      .sort()
-      .join(''),
-});
+import type { Design } from './design.ts';
+import { ProxySpace, slotsFingerprint } from './proxySpace.ts';
+import { stateful } from './state.ts';
 
 /** A proxy per client: revoking through a client's own proxy cannot reach anyone else. */
 export const perTaskProxy: Design = {
@@ -23,6 +8,23 @@ export const perTaskProxy: Design = {
   summary: 'each client gets its own proxy task; revokes by unmapping in that client\'s proxy',
   supports: () => true,
   symmetric: true,
-  start: (ctx) =>
-    overProxies(Array.from({ length: ctx.config.clients }, (_, i) => new ProxySpace(ctx, ctx.createTask(`proxy-${ctx.client(i)}`, ctx.config.proxySpaceOrder, i), ctx.config.proxySpaceOrder))),
+  start: stateful(
+    // Each proxy is created for its client, so that it goes with its client when verify renames clients.
+    (ctx) => Array.from({ length: ctx.config.clients }, (_, i) => ProxySpace.create(ctx, `proxy-${ctx.client(i)}`, ctx.config.proxySpaceOrder, i).state),
+    (ctx, states) => {
+      const proxies = states.map((s) => new ProxySpace(ctx, s));
+      return {
+        serve: (req) => proxies[req.client]!.serve(req),
+        revoke: (client, alloc) => proxies[client]!.revoke(client, alloc),
+        free: (alloc) => {
+          for (const p of proxies) p.free(alloc);
+        },
+      };
+    },
+    (states, canon) =>
+      states
+        .map((s, i) => `${canon.client(i)}{${slotsFingerprint(s.slots, canon)}}`)
+        .sort()
+        .join(''),
+  ),
 };

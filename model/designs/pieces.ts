@@ -11,6 +11,9 @@ export interface Piece {
 /**
  * Cuts frames `[frame, frame + 2^order)` placed at the aligned `vaddr` into the largest pieces
  * the kernel can map: a misaligned frame start limits every piece to its alignment. Pure.
+ * @example
+ * piecesOf(5, 2, 8) // [{ frame: 5, vaddr: 8, order: 0 }, { frame: 6, vaddr: 9, order: 0 }, ...]: 16 KiB at an odd frame goes as four pages
+ * for (const p of piecesOf(req.frame, req.order, req.vaddr)) ctx.kernel.map(ctx.physmem, { base: p.frame, order: p.order }, ctx.client(req.client), p.vaddr, req.rights);
  */
 export function piecesOf(frame: number, order: number, vaddr: number): Piece[] {
   const o = Math.min(order, alignmentOrder(frame, order));

@@ -2,6 +2,7 @@ import { contains, endOf, type Fpage, type TaskId } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
 import type { Canon, Exhausted, MapRequest, ServerContext } from './design.ts';
 import { piecesOf } from './pieces.ts';
+import { ClientSet } from './state.ts';
 
 /** A region of the proxy's space holding frames `[frame, frame + size)` in order, and who uses it. */
 export interface ProxySlot {
@@ -11,14 +12,31 @@ export interface ProxySlot {
   readonly users: Set<number>;
 }
 
-/** What a full proxy space reports: its slots and who fills them. */
+/** A proxy space's bookkeeping as plain data: its task, its size, and its slots in address order (what `stateful` copies). */
+export interface ProxyState {
+  readonly task: TaskId;
+  readonly spaceOrder: number;
+  readonly slots: ProxySlot[];
+}
+
+/**
+ * What a full proxy space reports: its slots, who fills them and whose frames they hold, as the
+ * availability invariant needs them.
+ * @example
+ * if (!room) return exhaustedSpace(proxyTask, ctx.config.proxySpaceOrder, slots);
+ */
 export const exhaustedSpace = (task: TaskId, spaceOrder: number, slots: readonly ProxySlot[]): Exhausted => ({
   space: task,
   spaceOrder,
   slots: slots.map((s) => ({ region: s.region, users: [...s.users].sort(), handle: s.handle })),
 });
 
-/** Slots (kept in address order) as fingerprint text, handles and users named through `canon`. */
+/**
+ * Slots (kept in address order) as fingerprint text, handles and users named through `canon`:
+ * what a proxy-based design's `fingerprint` returns.
+ * @example
+ * fingerprint: (state, canon) => slotsFingerprint(state.slots, canon)
+ */
 export const slotsFingerprint = (slots: readonly ProxySlot[], canon: Canon): string =>
   slots.map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`).join(';');
 
@@ -29,13 +47,28 @@ export const slotsFingerprint = (slots: readonly ProxySlot[], canon: Canon): str
  * request fails when the space has no room.
  */
 export class ProxySpace {
-  private readonly slots: ProxySlot[] = [];
-
   constructor(
     private readonly ctx: ServerContext,
-    readonly task: TaskId,
-    private readonly spaceOrder: number,
+    /** The bookkeeping this space acts on (and changes): plain data, so `stateful` forks it. */
+    readonly state: ProxyState,
   ) {}
+
+  /** A new proxy task of `2^spaceOrder` pages with no slots (`forClient` as for `createTask`). */
+  static create(ctx: ServerContext, name: string, spaceOrder: number, forClient?: number): ProxySpace {
+    return new ProxySpace(ctx, { task: ctx.createTask(name, spaceOrder, forClient), spaceOrder, slots: [] });
+  }
+
+  get task(): TaskId {
+    return this.state.task;
+  }
+
+  private get slots(): ProxySlot[] {
+    return this.state.slots;
+  }
+
+  private get spaceOrder(): number {
+    return this.state.spaceOrder;
+  }
 
   serve(req: MapRequest): Exhausted | null {
     const size = 2 ** req.order;
@@ -46,7 +79,7 @@ export class ProxySpace {
       const region = this.place(req.order);
       if (!region) return exhaustedSpace(this.task, this.spaceOrder, this.slots);
       for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
-      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
+      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new ClientSet() };
       // Kept in address order, so which fitting slot is reused depends on the slots alone, not on their history.
       const pos = this.slots.findIndex((s) => s.region.base > region.base);
       this.slots.splice(pos < 0 ? this.slots.length : pos, 0, slot);
@@ -75,13 +108,6 @@ export class ProxySpace {
   private drop(s: ProxySlot): void {
     this.ctx.kernel.unmap(this.task, s.region, true);
     this.slots.splice(this.slots.indexOf(s), 1);
-  }
-
-  /** The same slots (copied), acting on `ctx`: a copy of this proxy's world. */
-  fork(ctx: ServerContext): ProxySpace {
-    const copy = new ProxySpace(ctx, this.task, this.spaceOrder);
-    for (const s of this.slots) copy.slots.push({ ...s, users: new Set(s.users) });
-    return copy;
   }
 
   /** The slots (kept in address order), handles and users named through `canon`. */

@@ -17,7 +17,8 @@ import {
   type Rights,
   type TaskId,
 } from '../kernel/index.ts';
-import type { Design, Server, ServerContext, ServerKernel } from '../designs/design.ts';
+import type { Design, Exhausted, Server, ServerContext, ServerKernel } from '../designs/design.ts';
+import { DesignError } from '../designs/state.ts';
 import { AllocationBook, type Allocation } from './allocations.ts';
 import { clientTask, type Command } from './commands.ts';
 import { configProblems, type WorldConfig } from './config.ts';
@@ -102,7 +103,7 @@ export class World implements WorldView {
     this.alive = Array.from({ length: config.clients }, () => true);
     this.wanted = Array.from({ length: config.clients }, () => []);
     this.allocations = new AllocationBook(config.memoryPages, memOrder, config.quota);
-    this.server = design.start(new WorldServerContext(config, this.kernel, this.log, this.owners));
+    this.server = design.start(new WorldServerContext(config, this.kernel, this.log, this.owners, design.name, false));
   }
 
   /** True when the design's server can be copied and fingerprinted: what an exhaustive search needs. */
@@ -135,7 +136,14 @@ export class World implements WorldView {
       refault: false,
       served: null,
     });
-    Object.assign(c, { server: this.server.fork!(new WorldServerContext(this.config, kernel, log, owners)) });
+    let server: Server;
+    try {
+      server = this.server.fork!(new WorldServerContext(this.config, kernel, log, owners, this.design.name, true));
+    } catch (e) {
+      if (e instanceof DesignError) throw e;
+      throw new DesignError(this.design.name, `its server's fork() failed: ${(e as Error).message}`);
+    }
+    Object.assign(c, { server });
     return c;
   }
 
@@ -501,7 +509,10 @@ export class World implements WorldView {
     const rights = alloc.rights.get(client) ?? 0;
     this.served = { client, handle: w.handle, frame: alloc.fpage.base + w.offset, order: w.order, vaddr: w.vaddr, rights };
     const ex = this.server.serve({ client, alloc, frame: this.served.frame, order: w.order, vaddr: w.vaddr, rights });
-    return ex ? { kind: 'exhausted', client, order: w.order, space: ex.space, spaceOrder: ex.spaceOrder, slots: ex.slots } : APPLIED;
+    if (!ex) return APPLIED;
+    const bad = exhaustedProblem(ex);
+    if (bad) throw new DesignError(this.design.name, `serve() reported exhaustion with ${bad}; exhaustedSpace(task, spaceOrder, slots) builds the report from proxy slots`);
+    return { kind: 'exhausted', client, order: w.order, space: ex.space, spaceOrder: ex.spaceOrder, slots: ex.slots };
   }
 
   private remember(client: number, w: Wanted): void {
@@ -568,6 +579,22 @@ export class World implements WorldView {
 }
 
 const APPLIED: Outcome = { kind: 'applied' };
+
+const isPage = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** What is wrong with an exhaustion report a server returned (a design in JavaScript has no types to keep it whole), or null. */
+function exhaustedProblem(ex: Exhausted): string | null {
+  if (typeof ex !== 'object' || ex === null) return `a ${typeof ex} instead of { space, spaceOrder, slots }`;
+  if (typeof ex.space !== 'string') return `space ${JSON.stringify(ex.space)}, not a task name`;
+  if (!isPage(ex.spaceOrder)) return `spaceOrder ${JSON.stringify(ex.spaceOrder)}, not an order`;
+  if (!Array.isArray(ex.slots)) return 'slots that are not an array';
+  for (const [i, s] of ex.slots.entries()) {
+    if (typeof s !== 'object' || s === null || typeof s.region !== 'object' || s.region === null || !isPage(s.region.base) || !isPage(s.region.order)) return `slots[${i}].region that is not an fpage { base, order }`;
+    if (!Array.isArray(s.users) || !(s.users as unknown[]).every((u) => Number.isInteger(u))) return `slots[${i}].users that is not a list of client numbers`;
+    if (!isPage(s.handle)) return `slots[${i}].handle ${JSON.stringify(s.handle)}, not the handle whose frames the slot holds`;
+  }
+  return null;
+}
 const NONE: readonly number[] = [];
 
 /** Why `rights` is no usable rights text (absent means all rights). */
@@ -616,6 +643,8 @@ class WorldServerContext implements ServerContext {
     private readonly k: Kernel,
     log: StepLog,
     private readonly owners: Map<TaskId, { readonly client: number; readonly index: number }>,
+    private readonly design: string,
+    private readonly forking: boolean,
   ) {
     this.kernel = new WorldServerKernel(k, log);
   }
@@ -623,6 +652,14 @@ class WorldServerContext implements ServerContext {
     return clientTask(i);
   }
   createTask(name: string, spaceOrder: number, forClient?: number): TaskId {
+    if (this.k.db.hasTask(name)) {
+      throw new DesignError(
+        this.design,
+        this.forking
+          ? `its server creates task ${name} again when forked: a fork acts on a copy of the world, which has the task already (stateless() rebuilds the server, so it suits only designs that create no tasks); create tasks in stateful()'s init, or write fork() to reuse them`
+          : `task ${name} already exists: each task the server creates needs a name of its own`,
+      );
+    }
     this.k.createTask(name, spaceOrder);
     if (forClient !== undefined) {
       let index = 0;

@@ -1,0 +1,104 @@
+import type { Canon, Server, ServerContext } from './design.ts';
+
+/**
+ * A design's own mistake, found while the world ran it: what the design did, and how to do it
+ * instead. Thrown at the edge of the world (server start, fork, a malformed answer), never by
+ * the kernel.
+ */
+export class DesignError extends Error {
+  readonly code = 'EDESIGN';
+  constructor(
+    readonly design: string,
+    message: string,
+  ) {
+    super(`design ${design}: ${message}`);
+  }
+}
+
+/** A map keyed by client number: `stateful`'s fingerprint names its keys as verify renames clients. */
+export class ClientMap<V> extends Map<number, V> {}
+/** A map keyed by handle: `stateful`'s fingerprint names its keys as verify renames handles (by where they lie). */
+export class HandleMap<V> extends Map<number, V> {}
+/** A set of client numbers, renamed like `ClientMap` keys. */
+export class ClientSet extends Set<number> {}
+/** A set of handles, renamed like `HandleMap` keys. */
+export class HandleSet extends Set<number> {}
+
+/**
+ * A deep copy of plain data: numbers, strings, booleans, null, arrays, plain objects, `Map` and
+ * `Set` (and the client and handle maps and sets above, which keep their class). Anything else
+ * (a function, a class instance, a task's context) throws: it cannot be copied for a fork.
+ */
+export function copyData<T>(v: T, path = 'state'): T {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'function' || typeof v === 'symbol') throw new TypeError(`${path} is a ${typeof v}, not plain data`);
+    return v;
+  }
+  if (Array.isArray(v)) return v.map((x, i) => copyData(x, `${path}[${i}]`)) as T;
+  if (v instanceof Map) {
+    const out = new (v.constructor as MapConstructor)();
+    for (const [k, x] of v) out.set(copyData(k, `${path} key`), copyData(x, `${path}.get(${String(k)})`));
+    return out as T;
+  }
+  if (v instanceof Set) {
+    const out = new (v.constructor as SetConstructor)();
+    for (const x of v) out.add(copyData(x, `${path} member`));
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${path} is a ${(v as object).constructor?.name ?? 'class instance'}, not plain data`);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = copyData(x, `${path}.${k}`);
+  return out as T;
+}
+
+/**
+ * Plain data as canonical text: object keys sorted, `Map` entries and `Set` members sorted by their
+ * text, and the keys of client and handle maps and members of client and handle sets named
+ * through `canon`, so that states equal up to verify's renamings have equal text. Pure.
+ */
+export function canonicalText(v: unknown, canon: Canon): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalText(x, canon)).join(',')}]`;
+  const key = (k: unknown, kind: 'client' | 'handle' | null) => (kind === 'client' ? canon.client(k as number) : kind === 'handle' ? canon.handle(k as number) : canonicalText(k, canon));
+  if (v instanceof Map) {
+    const kind = v instanceof ClientMap ? 'client' : v instanceof HandleMap ? 'handle' : null;
+    return `{${[...v].map(([k, x]) => `${key(k, kind)}:${canonicalText(x, canon)}`).sort().join(',')}}`;
+  }
+  if (v instanceof Set) {
+    const kind = v instanceof ClientSet ? 'client' : v instanceof HandleSet ? 'handle' : null;
+    return `<${[...v].map((x) => key(x, kind)).sort().join(',')}>`;
+  }
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalText((v as Record<string, unknown>)[k], canon)}`)
+    .join(',')}}`;
+}
+
+/** What a stateful server does, given its context and its state (which it may change). */
+export type Behaviour = Pick<Server, 'serve' | 'revoke' | 'free'> & Pick<Partial<Server>, 'allocated' | 'shared'>;
+
+/**
+ * A server whose bookkeeping is one plain-data value: `init` builds it at start, `behaviour`
+ * acts on it, and forking and fingerprinting come for free (a deep copy, and the canonical text
+ * of the value with clients and handles in `ClientMap`/`HandleMap`/`ClientSet`/`HandleSet`
+ * renamed). Pass `fingerprint` when the state names clients or handles in plain numbers.
+ * Tasks are created in `init`, once: a fork keeps them.
+ * @example
+ * start: stateful(
+ *   () => ({ served: new ClientMap<number>() }),
+ *   (ctx, s) => ({
+ *     serve: (req) => { s.served.set(req.client, (s.served.get(req.client) ?? 0) + 1); return serveFromPhysmem(ctx)(req); },
+ *     revoke: (client, alloc) => void ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(client)),
+ *     free: (alloc) => { for (let i = 0; i < ctx.config.clients; i++) ctx.kernel.unmapIn(ctx.physmem, alloc.fpage, ctx.client(i)); },
+ *   }),
+ * )
+ */
+export function stateful<S>(init: (ctx: ServerContext) => S, behaviour: (ctx: ServerContext, state: S) => Behaviour, fingerprint?: (state: S, canon: Canon) => string): (ctx: ServerContext) => Server {
+  const over = (ctx: ServerContext, state: S): Server => ({
+    ...behaviour(ctx, state),
+    fork: (c) => over(c, copyData(state)),
+    fingerprint: (canon) => (fingerprint ? fingerprint(state, canon) : canonicalText(state, canon)),
+  });
+  return (ctx) => over(ctx, init(ctx));
+}
