@@ -3,7 +3,7 @@
  * a tired implementer writes. Never registered: a test holds the default search to catching each,
  * and a hand-written scenario proves each differs from its base.
  */
-import { designNamed, RWX, serveFromPhysmem, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../model/index.ts';
+import { ClientMap, designNamed, RWX, serveFromPhysmem, stateful, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../model/index.ts';
 import type { Property } from '../invariant.ts';
 import { BuggyProxySpace, type ProxyBugs } from './proxy.ts';
 
@@ -42,16 +42,23 @@ function perTaskProxy(name: string, bugs: ProxyBugs, wrap?: (server: Server, pro
   };
 }
 
-/** kernel-extension with its server changed by `wrap`; `state` is bookkeeping the bug keeps (copied on fork, part of the fingerprint). */
-function kernelExtension<S>(name: string, state: () => S, wrap: (ctx: ServerContext, state: S) => Partial<Server>, copy: (s: S) => S = (s) => structuredClone(s)): Design {
+/**
+ * kernel-extension with its server changed by `wrap`; `state` is bookkeeping the bug keeps (plain
+ * data, forked and fingerprinted by `stateful`). `symmetric` is false for a bug that treats a
+ * client apart by its number: verify would refuse the claim.
+ */
+function kernelExtension<S>(name: string, state: () => S, wrap: (ctx: ServerContext, state: S) => Partial<Server>, symmetric = true): Design {
   const base = designNamed('kernel-extension')!;
-  const over = (ctx: ServerContext, s: S): Server => ({
-    ...base.start(ctx),
-    ...wrap(ctx, s),
-    fork: (c) => over(c, copy(s)),
-    fingerprint: () => JSON.stringify(s),
-  });
-  return { name, summary: `kernel-extension with a bug: ${name}`, supports: (p) => p === 'extended', symmetric: true, start: (ctx) => over(ctx, state()) };
+  return {
+    name,
+    summary: `kernel-extension with a bug: ${name}`,
+    supports: (p) => p === 'extended',
+    symmetric,
+    start: stateful(state, (ctx, s) => {
+      const b = base.start(ctx);
+      return { serve: b.serve, revoke: b.revoke, free: b.free, ...wrap(ctx, s) };
+    }),
+  };
 }
 
 const alloc = (client: number, order: number): Command => ({ kind: 'alloc', client, order });
@@ -120,14 +127,14 @@ export const MUTANTS: readonly Mutant[] = [
   },
   // kernel-extension
   {
-    design: kernelExtension('ke-free-misses-last-client', () => null, (ctx) => ({ free: (a) => { for (let i = 0; i < ctx.config.clients - 1; i++) ctx.kernel.unmapIn(ctx.physmem, a.fpage, ctx.client(i)); } })),
+    design: kernelExtension('ke-free-misses-last-client', () => null, (ctx) => ({ free: (a) => { for (let i = 0; i < ctx.config.clients - 1; i++) ctx.kernel.unmapIn(ctx.physmem, a.fpage, ctx.client(i)); } }), false),
     base: 'kernel-extension',
     profile: 'extended',
     breaks: 'safety',
     differsOn: [alloc(2, 0), request(2, 0, 0, 0, 0), dealloc(2, 0)],
   },
   {
-    design: kernelExtension('ke-revoke-next-client', () => null, (ctx) => ({ revoke: (c, a) => void ctx.kernel.unmapIn(ctx.physmem, a.fpage, ctx.client((c + 1) % ctx.config.clients)) })),
+    design: kernelExtension('ke-revoke-next-client', () => null, (ctx) => ({ revoke: (c, a) => void ctx.kernel.unmapIn(ctx.physmem, a.fpage, ctx.client((c + 1) % ctx.config.clients)) }), false),
     base: 'kernel-extension',
     profile: 'extended',
     breaks: 'isolation',
@@ -181,12 +188,13 @@ export const MUTANTS: readonly Mutant[] = [
     // Remembers what it mapped where, and on a request for an address it served before maps the same frames again.
     design: kernelExtension(
       'ke-stale-refault-cache',
-      () => ({}) as Record<string, number>,
+      () => new ClientMap<Record<string, number>>(),
       (ctx, cache) => ({
         serve: (r) => {
-          const key = `${r.client}:${r.vaddr}:${r.order}`;
-          const frame = cache[key] ?? r.frame;
-          cache[key] = frame;
+          const mine = cache.get(r.client) ?? {};
+          const key = `${r.vaddr}:${r.order}`;
+          const frame = mine[key] ?? r.frame;
+          cache.set(r.client, { ...mine, [key]: frame });
           return serveFromPhysmem(ctx)({ ...r, frame });
         },
       }),
@@ -200,13 +208,13 @@ export const MUTANTS: readonly Mutant[] = [
     // Revokes what a client last asked for, not the allocation it lets go of.
     design: kernelExtension(
       'ke-revoke-last-asked',
-      () => ({}) as Record<number, { base: number; order: number }>,
+      () => new ClientMap<{ base: number; order: number }>(),
       (ctx, last) => ({
         serve: (r) => {
-          last[r.client] = { ...r.alloc.fpage };
+          last.set(r.client, { ...r.alloc.fpage });
           return serveFromPhysmem(ctx)(r);
         },
-        revoke: (c, a) => void ctx.kernel.unmapIn(ctx.physmem, last[c] ?? a.fpage, ctx.client(c)),
+        revoke: (c, a) => void ctx.kernel.unmapIn(ctx.physmem, last.get(c) ?? a.fpage, ctx.client(c)),
       }),
     ),
     base: 'kernel-extension',

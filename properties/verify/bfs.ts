@@ -3,6 +3,7 @@ import type { Invariant } from '../invariant.ts';
 import type { Violation } from '../trace.ts';
 import { COMMAND_WORDS, decodeCommand } from './commands.ts';
 import { commandAt, expand, NotVerifiableError, SearchSpace, type Expansion } from './expand.ts';
+import { symmetryBreach } from './symmetry.ts';
 import { FingerprintSet } from './visited.ts';
 
 export { MAX_SYMMETRIC_CLIENTS, NotVerifiableError, permutations, SearchSpace } from './expand.ts';
@@ -29,6 +30,12 @@ export interface ExhaustiveOptions {
    * is refused instead of verified wrongly.
    */
   readonly audits?: number;
+  /**
+   * States per depth, spread over each layer, at which a design declared `symmetric` is held to
+   * its claim (see `symmetryBreach`; default 6, 0 turns it off): a design that treats one client
+   * apart is refused instead of verified wrongly.
+   */
+  readonly symmetryAudits?: number;
   /**
    * Do not start a depth whose transitions, estimated from the depth before, would overrun
    * `maxTransitions`: stop at the last whole depth instead (a pure function of the counts, so
@@ -72,6 +79,9 @@ export interface ExhaustiveResult {
   /** Bytes the fingerprint set and the state store held at the end. */
   readonly bytes: { readonly visited: number; readonly store: number };
 }
+
+/** States per depth at which a symmetric design's claim is audited. */
+const SYMMETRY_AUDITS = 6;
 
 /**
  * The states reached so far, one row each: its parent's row and the command from there, packed
@@ -184,6 +194,20 @@ export class BreadthFirst {
     space.fingerprint(space.root, h, 0);
     this.visited.add(h[0]!, h[1]!);
     this.probes.set(`${h[0]}:${h[1]}`, 0);
+    this.auditSymmetry([0]);
+  }
+
+  /** Holds a design declared symmetric to its claim at the states of `rows` (see `symmetryBreach`). */
+  private auditSymmetry(rows: readonly number[]): void {
+    if (!this.space.symmetric) return;
+    for (const row of rows) {
+      const breach = symmetryBreach(this.space, this.store.path(row));
+      if (breach) {
+        throw new NotVerifiableError(
+          `design ${this.space.design.name} is declared symmetric but treats clients apart: ${breach}; declare symmetric: false (or search with --no-symmetry)`,
+        );
+      }
+    }
   }
 
   /** True while the layer in hand is to be expanded. */
@@ -272,6 +296,10 @@ export class BreadthFirst {
     this.layer = { from: this.nextFrom, to: this.store.size };
     this.nextFrom = this.store.size;
     this.audits = 0;
+    // States spread over the new layer, so that the audit meets clients in every role the search does.
+    const size = this.layer.to - this.layer.from;
+    const k = Math.min(this.opts.symmetryAudits ?? SYMMETRY_AUDITS, size);
+    this.auditSymmetry(Array.from({ length: k }, (_, i) => this.layer.from + Math.floor((i * size) / k)));
     this.opts.onDepth?.({ depth: this.depthDone, states: this.visited.size, transitions: this.transitions });
     // Every invariant is violated: nothing is left to look for deeper.
     if (this.violations.size === this.space.invariants.length) this.halted = true;

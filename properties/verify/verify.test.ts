@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { DESIGNS, designNamed, World, type Command, type Design, type ProfileName, type Server, type ServerContext, type WorldConfig } from '../../model/index.ts';
+import { DEFAULT_CONFIG, DESIGNS, designNamed, World, type Command, type Design, type ProfileName, type Server, type ServerContext, type WorldConfig } from '../../model/index.ts';
 import { INVARIANTS } from '../invariants/index.ts';
 import { runCommands } from '../trace.ts';
 import { exhaustiveSearch, NotVerifiableError, permutations } from './bfs.ts';
@@ -243,4 +243,25 @@ describe('the exhaustive search', () => {
     expect(() => exhaustiveSearch(design, 'split', TINY, INVARIANTS, { depth: 4 })).toThrow(/two states with the same fingerprint behave differently/);
   });
 
+  test('a design that skips revocation for client 0 but says it treats clients alike is refused with the two renamed paths; without the claim it is searched and caught', () => {
+    const base = designNamed('kernel-extension')!;
+    const skipsZero = (symmetric: boolean): Design => ({
+      name: 'test-skips-zero',
+      summary: '',
+      supports: (p) => p === 'extended',
+      symmetric,
+      start: (ctx) => {
+        const b = base.start(ctx);
+        const free = (a: Parameters<Server['free']>[0]) => {
+          for (let i = 1; i < ctx.config.clients; i++) ctx.kernel.unmapIn(ctx.physmem, a.fpage, ctx.client(i));
+        };
+        return { ...b, free, fork: (c) => skipsZero(symmetric).start(c) };
+      },
+    });
+    expect(() => exhaustiveSearch(skipsZero(true), 'extended', DEFAULT_CONFIG, INVARIANTS, { depth: 4 })).toThrow(
+      /^design test-skips-zero is declared symmetric but treats clients apart: .* and its renaming .* are judged differently/,
+    );
+    const honest = exhaustiveSearch(skipsZero(false), 'extended', DEFAULT_CONFIG, INVARIANTS, { depth: 3 });
+    expect(honest.violations.map((v) => v.violation.invariant)).toContain('safety.no-extant-after-dealloc');
+  });
 });
