@@ -27,29 +27,67 @@ export class HandleSet extends Set<number> {}
 /**
  * A deep copy of plain data: numbers, strings, booleans, null, arrays, plain objects, `Map` and
  * `Set` (and the client and handle maps and sets above, which keep their class). Anything else
- * (a function, a class instance, a task's context) throws: it cannot be copied for a fork.
+ * (a function, a class instance, a task's context) throws, naming where it lies: it cannot be
+ * copied for a fork.
  */
-export function copyData<T>(v: T, path = 'state'): T {
+export function copyData<T>(v: T): T {
+  try {
+    return copy(v);
+  } catch (e) {
+    if (e !== NOT_PLAIN) throw e;
+    throw new TypeError(`${notPlain(v, 'state')}, not plain data`);
+  }
+}
+
+/** Thrown inside `copy`: the path to what was not plain data is worked out only then, off the hot path. */
+const NOT_PLAIN = Symbol('not plain data');
+
+function copy<T>(v: T): T {
   if (v === null || typeof v !== 'object') {
-    if (typeof v === 'function' || typeof v === 'symbol') throw new TypeError(`${path} is a ${typeof v}, not plain data`);
+    if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
     return v;
   }
-  if (Array.isArray(v)) return v.map((x, i) => copyData(x, `${path}[${i}]`)) as T;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+    return out as T;
+  }
   if (v instanceof Map) {
     const out = new (v.constructor as MapConstructor)();
-    for (const [k, x] of v) out.set(copyData(k, `${path} key`), copyData(x, `${path}.get(${String(k)})`));
+    for (const [k, x] of v) out.set(copy(k), copy(x));
     return out as T;
   }
   if (v instanceof Set) {
     const out = new (v.constructor as SetConstructor)();
-    for (const x of v) out.add(copyData(x, `${path} member`));
+    for (const x of v) out.add(copy(x));
     return out as T;
   }
   const proto = Object.getPrototypeOf(v) as object | null;
-  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${path} is a ${(v as object).constructor?.name ?? 'class instance'}, not plain data`);
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = copyData(x, `${path}.${k}`);
+  for (const k in v) out[k] = copy((v as Record<string, unknown>)[k]);
   return out as T;
+}
+
+/** Where in `v` the first value that is not plain data lies, and what it is. */
+function notPlain(v: unknown, path: string): string | null {
+  if (typeof v === 'function' || typeof v === 'symbol') return `${path} is a ${typeof v}`;
+  if (v === null || typeof v !== 'object') return null;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  const container = Array.isArray(v) || v instanceof Map || v instanceof Set;
+  if (!container && proto !== Object.prototype && proto !== null) return `${path} is a ${(v as object).constructor?.name ?? 'class instance'}`;
+  const entries: Array<[string, unknown]> = Array.isArray(v)
+    ? v.map((x, i): [string, unknown] => [`${path}[${i}]`, x])
+    : v instanceof Map
+      ? [...v].flatMap(([k, x]): Array<[string, unknown]> => [[`${path} key`, k], [`${path}.get(${String(k)})`, x]])
+      : v instanceof Set
+        ? [...v].map((x): [string, unknown] => [`${path} member`, x])
+        : Object.entries(v).map(([k, x]): [string, unknown] => [`${path}.${k}`, x]);
+  for (const [p, x] of entries) {
+    const found = notPlain(x, p);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

@@ -38,6 +38,8 @@ export class MappingDatabase {
   /** Children per node. After a clone both copies share the sets; a set is changed in place only once this copy owns it (copy on write). */
   private kids = new Map<number, Set<number>>();
   private ownedKids = new Set<number>();
+  /** False while `nodes` and `kids` are shared with a copy: the first change copies them (copy on write). */
+  private ownMaps = true;
   private readonly spaces = new Map<TaskId, AlignedIndex>();
   private frames: AlignedIndex;
   private nextId = 1;
@@ -50,8 +52,10 @@ export class MappingDatabase {
   /** An independent copy: nodes are immutable values, so only the indexes are copied. Ids continue where this one's do. */
   clone(): MappingDatabase {
     const c = new MappingDatabase(this.memoryOrder);
-    c.nodes = new Map(this.nodes);
-    c.kids = new Map(this.kids);
+    c.nodes = this.nodes;
+    c.kids = this.kids;
+    c.ownMaps = false;
+    this.ownMaps = false;
     this.ownedKids = new Set();
     for (const [t, ix] of this.spaces) c.spaces.set(t, ix.clone());
     c.frames = this.frames.clone();
@@ -147,6 +151,7 @@ export class MappingDatabase {
 
   add(fields: Omit<MapNode, 'id'>): MapNode {
     const node: MapNode = { id: this.nextId++, ...fields };
+    this.writable();
     this.nodes.set(node.id, node);
     this.space(node.task).add(virtualOf(node), node.id);
     this.frames.add(framesOf(node), node.id);
@@ -159,6 +164,7 @@ export class MappingDatabase {
   remove(id: number): MapNode {
     const node = this.must(id);
     if (this.children(id).size > 0) throw new Error(`node ${id} still has children`);
+    this.writable();
     this.nodes.delete(id);
     this.kids.delete(id);
     this.ownedKids.delete(id);
@@ -181,6 +187,7 @@ export class MappingDatabase {
       if (old.parent !== null) this.removeChild(old.parent, id);
       if (next.parent !== null) this.addChild(next.parent, id);
     }
+    this.writable();
     this.nodes.set(id, next);
     this.mutations++;
     return next;
@@ -198,8 +205,17 @@ export class MappingDatabase {
     return s;
   }
 
+  /** Copies the node and children maps if a copy shares them (the sets inside stay shared until `ownKids`). */
+  private writable(): void {
+    if (this.ownMaps) return;
+    this.nodes = new Map(this.nodes);
+    this.kids = new Map(this.kids);
+    this.ownMaps = true;
+  }
+
   /** The children set of `parent`, owned by this copy (copied first if shared), created if absent. */
   private ownKids(parent: number): Set<number> {
+    this.writable();
     let s = this.kids.get(parent);
     if (s && this.ownedKids.has(parent)) return s;
     s = s ? new Set(s) : new Set();
@@ -214,6 +230,7 @@ export class MappingDatabase {
 
   private removeChild(parent: number, id: number): void {
     if (!this.kids.get(parent)?.has(id)) return;
+    this.writable();
     const s = this.ownKids(parent);
     s.delete(id);
     if (s.size === 0) {

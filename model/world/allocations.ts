@@ -40,19 +40,37 @@ export class AllocationBook {
     this.liveIndex = new AlignedIndex(memoryOrder);
   }
 
-  /** An independent copy. */
+  /**
+   * An independent copy. Allocations are shared with the copy until either side changes one
+   * (copy on write): a search copies a world per transition, and most transitions change none.
+   */
   clone(): AllocationBook {
     const c = Object.create(AllocationBook.prototype) as AllocationBook;
-    const byHandle = this.byHandle.map((a) => ({ ...a, holders: new Set(a.holders), rights: new Map(a.rights) }));
+    this.owned = new Set();
     Object.assign(c, {
       memoryPages: this.memoryPages,
       quota: this.quota,
-      byHandle,
-      liveByHandle: new Map([...this.liveByHandle.keys()].map((h) => [h, byHandle[h]!])),
+      byHandle: [...this.byHandle],
+      liveByHandle: new Map(this.liveByHandle),
       usedBy: new Map(this.usedBy),
       liveIndex: this.liveIndex.clone(),
+      owned: new Set<number>(),
     });
     return c;
+  }
+
+  /** Handles whose allocation objects this copy may change in place (it made or copied them). */
+  private owned = new Set<number>();
+
+  /** Allocation `handle`, owned by this copy: copied first if it is shared with another. */
+  private mine(handle: number): Mutable {
+    const a = this.byHandle[handle]!;
+    if (this.owned.has(handle)) return a;
+    const copy: Mutable = { ...a, holders: new Set(a.holders), rights: new Map(a.rights) };
+    this.byHandle[handle] = copy;
+    if (this.liveByHandle.has(handle)) this.liveByHandle.set(handle, copy);
+    this.owned.add(handle);
+    return copy;
   }
 
   get(handle: number): Allocation | undefined {
@@ -87,6 +105,7 @@ export class AllocationBook {
     const f = { base, order };
     const a: Mutable = { handle: this.byHandle.length, owner, fpage: f, holders: new Set([owner]), rights: new Map([[owner, RWX]]), live: true };
     this.byHandle.push(a);
+    this.owned.add(a.handle);
     this.liveByHandle.set(a.handle, a);
     this.usedBy.set(owner, this.used(owner) + 2 ** order);
     this.liveIndex.add(f, a.handle);
@@ -94,17 +113,19 @@ export class AllocationBook {
   }
 
   share(handle: number, other: number, rights: Rights = RWX): void {
-    this.byHandle[handle]!.holders.add(other);
-    this.byHandle[handle]!.rights.set(other, rights);
+    const a = this.mine(handle);
+    a.holders.add(other);
+    a.rights.set(other, rights);
   }
 
   release(handle: number, client: number): void {
-    this.byHandle[handle]!.holders.delete(client);
-    this.byHandle[handle]!.rights.delete(client);
+    const a = this.mine(handle);
+    a.holders.delete(client);
+    a.rights.delete(client);
   }
 
   end(handle: number): void {
-    const a = this.byHandle[handle]!;
+    const a = this.mine(handle);
     a.live = false;
     a.holders.clear();
     a.rights.clear();

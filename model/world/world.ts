@@ -258,37 +258,50 @@ export class World implements WorldView {
   }
 
   /**
-   * A hash of what client `c` alone has, the same whatever the clients are called: alive or not,
-   * what it asked for, its nodes and those of tasks kept for it, the allocations it owns and holds.
-   * Clients of different signatures are never renamings of each other, so a canonical renaming
-   * need only try the orders of clients whose signatures tie. Pure.
+   * Per client, a hash of what that client alone has, the same whatever the clients are called:
+   * alive or not, what it asked for, its nodes and those of tasks kept for it, the allocations it
+   * owns and holds, and what it was handed or handed on. Clients of different signatures are never
+   * renamings of each other, so a canonical renaming need only try the orders of clients whose
+   * signatures tie. One pass over the state. Pure.
    */
-  clientSignature(c: number): number {
-    let h = this.alive[c] ? 1 : 2;
-    for (const w of this.wanted[c]!) {
-      const f = this.allocations.get(w.handle)!.fpage;
-      h = (h + elementA(5, w.vaddr, w.order, f.base, f.order, w.offset, 0, 0)) | 0;
+  clientSignatures(): number[] {
+    const n = this.config.clients;
+    const h: number[] = Array.from({ length: n }, (_, c) => (this.alive[c] ? 1 : 2));
+    for (let c = 0; c < n; c++) {
+      for (const w of this.wanted[c]!) {
+        const f = this.allocations.get(w.handle)!.fpage;
+        h[c] = (h[c]! + elementA(5, w.vaddr, w.order, f.base, f.order, w.offset, 0, 0)) | 0;
+      }
     }
     const db = this.kernel.db;
-    for (const t of db.tasks()) {
-      const mine = this.clientNumbers.get(t) === c ? 1 : this.owners.get(t)?.client === c ? 2 + this.owners.get(t)!.index : 0;
-      if (mine === 0) continue;
-      for (const n of db.inSpace(t, { base: 0, order: db.spaceOrder(t)! })) h = (h + elementA(6, mine, n.vbase, n.order, n.frame, n.rights, 0, 0)) | 0;
+    for (const node of db.all()) {
+      const m = this.roleOf(node.task);
+      if (m) h[m.client] = (h[m.client]! + elementA(6, m.role, node.vbase, node.order, node.frame, node.rights, 0, 0)) | 0;
     }
     for (const [id, from] of this.received) {
-      const n = db.get(id);
-      if (n && this.clientNumbers.get(n.task) === c) h = (h + elementA(13, n.vbase, n.order, from.length, 0, 0, 0, 0)) | 0;
-      if (n && from.includes(c)) h = (h + elementA(14, n.vbase, n.order, 0, 0, 0, 0, 0)) | 0;
+      const node = db.get(id);
+      if (!node) continue;
+      const c = this.clientNumbers.get(node.task);
+      if (c !== undefined) h[c] = (h[c]! + elementA(13, node.vbase, node.order, from.length, 0, 0, 0, 0)) | 0;
+      for (const g of from) h[g] = (h[g]! + elementA(14, node.vbase, node.order, 0, 0, 0, 0, 0)) | 0;
     }
     for (const e of this.kernel.engineElements()) {
-      const mine = this.clientNumbers.get(e.task) === c ? 1 : this.owners.get(e.task)?.client === c ? 2 + this.owners.get(e.task)!.index : 0;
-      if (mine !== 0) h = (h + elementA(11, mine, valuesHash(e.values)[0], 0, 0, 0, 0, 0)) | 0;
+      const m = this.roleOf(e.task);
+      if (m) h[m.client] = (h[m.client]! + elementA(11, m.role, valuesHash(e.values)[0], 0, 0, 0, 0, 0)) | 0;
     }
     for (const a of this.allocations.live()) {
-      if (a.owner === c) h = (h + elementA(7, a.fpage.base, a.fpage.order, a.holders.size, 0, 0, 0, 0)) | 0;
-      if (a.holders.has(c)) h = (h + elementA(8, a.fpage.base, a.fpage.order, a.rights.get(c)!, 0, 0, 0, 0)) | 0;
+      h[a.owner] = (h[a.owner]! + elementA(7, a.fpage.base, a.fpage.order, a.holders.size, 0, 0, 0, 0)) | 0;
+      for (const c of a.holders) h[c] = (h[c]! + elementA(8, a.fpage.base, a.fpage.order, a.rights.get(c)!, 0, 0, 0, 0)) | 0;
     }
-    return h >>> 0;
+    return h.map((x) => x >>> 0);
+  }
+
+  /** The client a task belongs to and its role there (1: the client's own space, 2 + i: the i-th task kept for it), or null. */
+  private roleOf(t: TaskId): { readonly client: number; readonly role: number } | null {
+    const c = this.clientNumbers.get(t);
+    if (c !== undefined) return { client: c, role: 1 };
+    const o = this.owners.get(t);
+    return o ? { client: o.client, role: 2 + o.index } : null;
   }
 
   /** A number for a task under the client renaming `perm`: clients and their own tasks by the renamed client, other tasks by name. */

@@ -70,7 +70,7 @@ export class SearchSpace {
   /** The renamings that number clients in order of signature: every order of the clients whose signatures tie. */
   private renamingsOf(w: World): readonly number[][] {
     const n = this.config.clients;
-    const sig = Array.from({ length: n }, (_, c) => w.clientSignature(c));
+    const sig = w.clientSignatures();
     // perm[c] is client c's new number; try each renaming that respects the signature order.
     return this.perms.filter((perm) => {
       for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (sig[a]! < sig[b]! && perm[a]! > perm[b]!) return false;
