@@ -1,4 +1,5 @@
-import type { Canon, Server, ServerContext } from './design.ts';
+import type { Allocation } from '../world/allocations.ts';
+import type { Canon, Exhausted, MapRequest, Server, ServerContext } from './design.ts';
 
 /**
  * A design's own mistake, found while the world ran it: what the design did, and how to do it
@@ -133,10 +134,43 @@ export type Behaviour = Pick<Server, 'serve' | 'revoke' | 'free'> & Pick<Partial
  * )
  */
 export function stateful<S>(init: (ctx: ServerContext) => S, behaviour: (ctx: ServerContext, state: S) => Behaviour, fingerprint?: (state: S, canon: Canon) => string): (ctx: ServerContext) => Server {
-  const over = (ctx: ServerContext, state: S): Server => ({
-    ...behaviour(ctx, state),
-    fork: (c) => over(c, copyData(state)),
-    fingerprint: (canon) => (fingerprint ? fingerprint(state, canon) : canonicalText(state, canon)),
-  });
-  return (ctx) => over(ctx, init(ctx));
+  return (ctx) => new StatefulServer(ctx, init(ctx), behaviour, fingerprint);
+}
+
+/**
+ * The server `stateful` builds. Its behaviour is built on first use: a search forks a world for
+ * every transition, and most transitions never call the server.
+ */
+class StatefulServer<S> implements Server {
+  private built: Behaviour | null = null;
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly state: S,
+    private readonly behaviour: (ctx: ServerContext, state: S) => Behaviour,
+    private readonly print: ((state: S, canon: Canon) => string) | undefined,
+  ) {}
+  private get b(): Behaviour {
+    return (this.built ??= this.behaviour(this.ctx, this.state));
+  }
+  serve(req: MapRequest): Exhausted | null {
+    return this.b.serve(req);
+  }
+  revoke(client: number, alloc: Allocation): void {
+    this.b.revoke(client, alloc);
+  }
+  free(alloc: Allocation): void {
+    this.b.free(alloc);
+  }
+  allocated(alloc: Allocation): void {
+    this.b.allocated?.(alloc);
+  }
+  shared(alloc: Allocation, other: number): void {
+    this.b.shared?.(alloc, other);
+  }
+  fork(ctx: ServerContext): Server {
+    return new StatefulServer(ctx, copyData(this.state), this.behaviour, this.print);
+  }
+  fingerprint(canon: Canon): string {
+    return this.print ? this.print(this.state, canon) : canonicalText(this.state, canon);
+  }
 }
