@@ -73,6 +73,8 @@ export interface Finding {
 export interface ExhaustiveSummary extends Pick<ExhaustiveResult, 'depth' | 'depthDone' | 'states' | 'statesPerDepth' | 'transitions' | 'symmetry'> {
   /** Set when the figures are sums over this many shards' searches: a state reached under first commands of two shards counts in each. */
   readonly shards?: number;
+  /** Set when the search stopped at its memory bound (at the last whole depth). */
+  readonly memoryLimited?: true;
 }
 
 /** What the search of some seed blocks of one design x profile cell found and counted. */

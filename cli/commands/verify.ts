@@ -27,6 +27,8 @@ export async function verifyCommand(flags: VerifyFlags, version: string): Promis
       ...options,
       workers: workersFor(flags.workers),
       shouldStop: () => stop.signal.aborted,
+      // Saved as found: a search killed later keeps what it found.
+      onFinding: (f) => void saver.save(f),
       onCell: (p) => progress.show(p.cell, p.cells, `cells; ${p.design} on ${p.profile}`),
       onDepth: (p) => progress.show(p.depth, plan.depth, `depth of ${p.design} on ${p.profile}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions`),
     });
@@ -46,7 +48,7 @@ export async function verifyCommand(flags: VerifyFlags, version: string): Promis
         ? `VIOLATED ${bad.map(({ p, v }) => `${p} ${showVerdict(v).replace('VIOLATED ', '')}`).join(', ')}`
         : e.depthDone >= e.depth
           ? `verified to depth ${e.depth}`
-          : `depth ${e.depthDone} of ${e.depth} (${cell.timedOut ? 'time limit' : 'interrupted'})`;
+          : `depth ${e.depthDone} of ${e.depth} (${cell.timedOut ? 'time limit' : e.memoryLimited ? 'memory limit' : 'interrupted'})`;
     console.log(`${cell.design} on ${cell.profile}: ${line} (${e.states.toLocaleString('en-US')} states, ${e.transitions.toLocaleString('en-US')} transitions)`);
   }
   return finish(flags, record, saver, `verify-${plan.depth}`, result.interrupted);

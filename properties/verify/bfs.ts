@@ -20,8 +20,21 @@ export interface ExhaustiveOptions {
   readonly maxTransitions?: number;
   /** Polled between states; true stops the search (time limit, interrupt). */
   readonly shouldStop?: () => boolean;
-  /** Only the transitions from the initial state whose index `i` has `i % count === index - 1` (1-based): a slice of the search for one machine. */
+  /**
+   * A slice of the search for one machine (`index` from 1): every shard searches the first
+   * `SHARD_DEPTH` commands alike, then keeps of the states that many commands reach those whose
+   * fingerprint falls to it, and searches on from them alone. States equal up to a renaming of
+   * clients have one fingerprint, so each falls to exactly one shard.
+   */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Stop cleanly (`stoppedBy: 'memory'`, at the last whole depth) before the fingerprint table
+   * and the stored states would pass this many bytes: a search that runs out of memory ends with
+   * its record and its counterexamples instead of being killed.
+   */
+  readonly maxBytes?: number;
+  /** Told of each invariant's first violation as it is found, with the counts at that moment (so it can be saved at once). */
+  readonly onViolation?: (v: ExhaustiveViolation) => void;
   /** Told after each depth is done. */
   readonly onDepth?: (p: DepthProgress) => void;
   /**
@@ -59,10 +72,15 @@ export interface DepthProgress {
 export interface ExhaustiveViolation {
   readonly violation: Violation;
   readonly commands: readonly Command[];
+  /** Distinct states and transitions judged when it was found. */
+  readonly found: { readonly states: number; readonly transitions: number };
 }
 
 /** Why a search ended before its depth. */
-export type StopReason = 'target found' | 'budget' | 'stopped';
+export type StopReason = 'target found' | 'budget' | 'stopped' | 'memory';
+
+/** Commands every shard searches alike before the states reached are divided (see `ExhaustiveOptions.shard`). */
+export const SHARD_DEPTH = 3;
 
 export interface ExhaustiveResult {
   /** Every path of up to this many commands was judged. */
@@ -78,14 +96,17 @@ export interface ExhaustiveResult {
   readonly symmetry: boolean;
   /** Bytes the fingerprint set and the state store held at the end. */
   readonly bytes: { readonly visited: number; readonly store: number };
+  /** The slice searched, and the depth from which the states were divided among the shards. */
+  readonly shard?: { readonly index: number; readonly count: number; readonly depth: number };
 }
 
 /** States per depth at which a symmetric design's claim is audited. */
 const SYMMETRY_AUDITS = 6;
 
 /**
- * The states reached so far, one row each: its parent's row and the command from there, packed
- * in typed arrays (32 bytes a state). Row 0 is the initial state.
+ * The states to be expanded, one row each: its parent's row and the command from there, packed
+ * in typed arrays (40 bytes a row). Row 0 is the initial state. States of the last depth are
+ * never expanded and get no row: they live only in the fingerprint table.
  */
 export class StateStore {
   private parents = new Int32Array(1 << 12);
@@ -94,10 +115,12 @@ export class StateStore {
 
   add(parent: number, words: Int32Array, at: number): number {
     if (this.size === this.parents.length) {
-      const p = new Int32Array(this.parents.length * 2);
+      // Grown by half, not doubled: a store that is mostly full holds fewer empty rows.
+      const rows = this.parents.length + (this.parents.length >> 1);
+      const p = new Int32Array(rows);
       p.set(this.parents);
       this.parents = p;
-      const c = new Int32Array(this.commands.length * 2);
+      const c = new Int32Array(rows * COMMAND_WORDS);
       c.set(this.commands);
       this.commands = c;
     }
@@ -234,30 +257,40 @@ export class BreadthFirst {
     return row === 0 ? this.space.root : cache.world(this.store.rows(row).map((r) => ({ row: r, command: () => this.store.command(r) })));
   }
 
-  /** Which transitions of the initial state this search takes (all, or its shard's). */
-  private takes(row: number, i: number): boolean {
+  /** False for a state this shard leaves to another: at `SHARD_DEPTH` a state falls to one shard by its fingerprint. */
+  private ours(h1: number): boolean {
     const s = this.opts.shard;
-    return row !== 0 || !s || i % s.count === s.index - 1;
+    return !s || this.depthDone + 1 !== Math.min(SHARD_DEPTH, this.opts.depth) || h1 % s.count === s.index - 1;
   }
 
   /** Takes in what the transitions of `row` led to; stops at the target or past the budget. */
   merge(row: number, e: Expansion): void {
     if (this.stoppedBy) return;
+    // States reached now are expanded next unless the next depth is the last.
+    const stored = this.depthDone + 1 < this.opts.depth;
     for (let i = 0; i < e.count; i++) {
-      if (!this.takes(row, i)) continue;
       this.transitions++;
       const bad = e.violated[i]!;
       if (bad >= 0) {
         const name = this.space.invariants[bad]!.name;
         if (!this.violations.has(name)) {
-          this.violations.set(name, { violation: { invariant: name, step: this.depthDone, message: e.messages[i]! }, commands: [...this.store.path(row), commandAt(e, i)] });
+          const v: ExhaustiveViolation = {
+            violation: { invariant: name, step: this.depthDone, message: e.messages[i]! },
+            commands: [...this.store.path(row), commandAt(e, i)],
+            found: { states: this.visited.size, transitions: this.transitions },
+          };
+          this.violations.set(name, v);
+          this.opts.onViolation?.(v);
         }
         continue;
       }
       if (!this.keep) continue;
       const h1 = e.hashes[2 * i]!;
       const h2 = e.hashes[2 * i + 1]!;
+      if (!this.ours(h1 >>> 0)) continue;
       if (this.visited.add(h1, h2)) {
+        this.reached++;
+        if (!stored) continue;
         const added = this.store.add(row, e.commands, i * COMMAND_WORDS);
         if (this.probes.size < 256) this.probes.set(`${h1}:${h2}`, added);
         continue;
@@ -267,6 +300,15 @@ export class BreadthFirst {
     }
     if (this.opts.target && this.violations.has(this.opts.target)) this.stoppedBy = 'target found';
     else if (this.opts.maxTransitions !== undefined && this.transitions >= this.opts.maxTransitions) this.stoppedBy = 'budget';
+    else if (this.opts.maxBytes !== undefined && this.bytes > this.opts.maxBytes) this.stoppedBy = 'memory';
+  }
+
+  /** States first reached in the depth being searched. */
+  private reached = 0;
+
+  /** Bytes the fingerprint table and the stored states hold. */
+  get bytes(): number {
+    return this.visited.bytes + this.store.bytes;
   }
 
   /** Compares what two states with one fingerprint do next: the stored `probe`, and `row` then `command`. */
@@ -292,7 +334,8 @@ export class BreadthFirst {
   finishLayer(): void {
     if (this.stoppedBy) return;
     this.depthDone++;
-    this.statesPerDepth.push(this.store.size - this.nextFrom);
+    this.statesPerDepth.push(this.reached);
+    this.reached = 0;
     this.layer = { from: this.nextFrom, to: this.store.size };
     this.nextFrom = this.store.size;
     this.audits = 0;
@@ -330,6 +373,7 @@ export class BreadthFirst {
       stoppedBy: this.stoppedBy,
       symmetry: this.space.symmetric,
       bytes: { visited: this.visited.bytes, store: this.store.bytes },
+      ...(this.opts.shard ? { shard: { ...this.opts.shard, depth: Math.min(SHARD_DEPTH, this.opts.depth) } } : {}),
     };
   }
 }

@@ -5,7 +5,8 @@ import { INVARIANTS } from '../invariants/index.ts';
 import { paranoid as fullChecks } from '../invariants/paranoid.ts';
 import { emptyStats } from '../stats.ts';
 import type { CellResult, Finding } from '../search.ts';
-import type { DepthProgress, ExhaustiveResult } from './bfs.ts';
+import { totalmem } from 'node:os';
+import type { DepthProgress, ExhaustiveViolation } from './bfs.ts';
 import { exhaustiveSearchPooled } from './pool.ts';
 
 /** The depth `verify` searches to unless told otherwise: every sequence of four commands. */
@@ -28,6 +29,10 @@ export interface VerifyOptions {
   readonly paranoid?: boolean;
   /** Polled between states; true stops every search (interrupts). */
   readonly shouldStop?: () => boolean;
+  /** Each cell stops cleanly at its last whole depth before its fingerprint table and stored states pass this many bytes (default `DEFAULT_VERIFY_BYTES`). */
+  readonly maxBytes?: number;
+  /** Told of each finding as the search finds it (before the cell ends), so that it can be saved at once. */
+  readonly onFinding?: (f: Finding) => void;
   readonly onCell?: (p: { readonly design: string; readonly profile: ProfileName; readonly cell: number; readonly cells: number }) => void;
   readonly onDepth?: (p: DepthProgress & { readonly design: string; readonly profile: ProfileName }) => void;
 }
@@ -52,9 +57,12 @@ export function verifyPlan(opts: VerifyOptions) {
   return { config, depth, designs, profiles, cells, invariants: opts.paranoid ? fullChecks(invariants) : invariants };
 }
 
-/** The findings of one cell's exhaustive search: each the shortest counterexample of its invariant. */
-function findingsOf(design: string, profile: ProfileName, config: WorldConfig, checked: readonly Invariant[], r: ExhaustiveResult): Finding[] {
-  return r.violations.map((v) => ({
+/** The memory a cell's search may hold by default: a quarter of this machine's, at most 4 GiB. */
+export const DEFAULT_VERIFY_BYTES = Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
+
+/** The finding of one violation an exhaustive search met: the shortest counterexample of its invariant. */
+function findingOf(design: string, profile: ProfileName, config: WorldConfig, checked: readonly Invariant[], v: ExhaustiveViolation): Finding {
+  return {
     design,
     profile,
     config,
@@ -63,9 +71,9 @@ function findingsOf(design: string, profile: ProfileName, config: WorldConfig, c
     commands: v.commands,
     block: 0,
     shortest: true,
-    certified: { depth: v.commands.length - 1, transitions: r.transitions },
-    provenance: { search: 'exhaustive', states: r.states, transitions: r.transitions },
-  }));
+    certified: { depth: v.commands.length - 1, transitions: v.found.transitions },
+    provenance: { search: 'exhaustive', states: v.found.states, transitions: v.found.transitions },
+  };
 }
 
 /**
@@ -91,6 +99,8 @@ export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
       paranoid: opts.paranoid ?? false,
       ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
       ...(opts.shard ? { shard: opts.shard } : {}),
+      maxBytes: opts.maxBytes ?? DEFAULT_VERIFY_BYTES,
+      ...(opts.onFinding ? { onViolation: (v: ExhaustiveViolation) => opts.onFinding!(findingOf(design.name, profile, plan.config, plan.invariants, v)) } : {}),
       shouldStop: () => {
         if (opts.shouldStop?.()) return true;
         timedOut ||= opts.timeLimitMs !== undefined && Date.now() - started > opts.timeLimitMs;
@@ -104,11 +114,11 @@ export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
       design: design.name,
       profile,
       blocks: [0],
-      findings: findingsOf(design.name, profile, plan.config, plan.invariants, r),
+      findings: r.violations.map((v) => findingOf(design.name, profile, plan.config, plan.invariants, v)),
       stats: emptyStats(plan.invariants),
       interrupted: stopped,
       timedOut,
-      exhaustive: { depth: plan.depth, depthDone: r.depthDone, states: r.states, statesPerDepth: r.statesPerDepth, transitions: r.transitions, symmetry: r.symmetry },
+      exhaustive: { depth: plan.depth, depthDone: r.depthDone, states: r.states, statesPerDepth: r.statesPerDepth, transitions: r.transitions, symmetry: r.symmetry, ...(r.stoppedBy === 'memory' ? { memoryLimited: true as const } : {}) },
     });
     if (stopped) break;
   }

@@ -102,7 +102,7 @@ export const runRecordSchema = z
             cost: z.strictObject({ collateral: histogram, refaults: count, kernelCalls: histogram, nodes: histogram, proxyPages: histogram }),
           }),
           exhaustive: z
-            .strictObject({ depth: count, depthDone: count, states: count, statesPerDepth: z.array(count).max(65), transitions: count, symmetry: z.boolean(), shards: z.number().int().min(2).max(10_000).optional() })
+            .strictObject({ depth: count, depthDone: count, states: count, statesPerDepth: z.array(count).max(65), transitions: count, symmetry: z.boolean(), shards: z.number().int().min(2).max(10_000).optional(), memoryLimited: z.literal(true).optional() })
             .refine((e) => e.depthDone <= e.depth, 'depthDone must not exceed depth')
             .optional(),
         }),

@@ -56,7 +56,7 @@ export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
   const e = cell.exhaustive;
   if (e) {
     if (e.depthDone >= e.depth) return { kind: 'verified', depth: e.depth, states: e.states, transitions: e.transitions };
-    return { kind: 'depth-limited', depthDone: e.depthDone, depth: e.depth, reason: cell.timedOut ? 'time limit' : cell.interrupted ? 'interrupted' : 'stopped' };
+    return { kind: 'depth-limited', depthDone: e.depthDone, depth: e.depth, reason: cell.timedOut ? 'time limit' : cell.interrupted ? 'interrupted' : e.memoryLimited ? 'memory limit' : 'stopped' };
   }
   let checks = 0;
   for (const inv of invs) {
