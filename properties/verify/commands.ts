@@ -3,9 +3,10 @@ import { clientTask, OVERMAP_CHOICES, PARTIAL_CHOICES, parseRights, showRights, 
 /**
  * Every concrete command the world accepts in its present state, kernel choices aside, in a
  * fixed order: every alive client's allocs, requests (each order, offset and aligned address),
- * shares (with all rights and read-only), releases, deallocs, client-to-client maps and grants
- * (each send fpage that holds something, to each aligned address of each other client, with all
- * rights and read-only), unmaps (each range that holds something, with and without flush),
+ * shares (with all rights and read-only), releases, deallocs, client-to-client maps (each send
+ * fpage that holds something, to each aligned address of each other client, with all rights and
+ * read-only) and grants (likewise, with all rights: a grant with fewer rights is left to the
+ * random search, which draws every rights text), unmaps (each range that holds something, with and without flush),
  * touches and exit. Commands `World.refusal` refuses are left out: they cannot change anything.
  * Receive windows of another size are not enumerated: the send-base rule turns each into a map
  * or grant of one fpage to a place of its size (`sendBase`), which is enumerated. Deterministic.
@@ -45,10 +46,9 @@ export function acceptedCommands(w: World): Command[] {
         for (const other of alive) {
           if (other === client) continue;
           for (let toVaddr = 0; toVaddr < space; toVaddr += 2 ** order) {
-            for (const kind of SENDS) {
-              push({ kind, client, vaddr, order, other, toVaddr });
-              push({ kind, client, vaddr, order, other, toVaddr, rights: 'r--' });
-            }
+            push({ kind: 'map', client, vaddr, order, other, toVaddr });
+            push({ kind: 'map', client, vaddr, order, other, toVaddr, rights: 'r--' });
+            push({ kind: 'grant', client, vaddr, order, other, toVaddr });
           }
         }
         push({ kind: 'unmap', client, vaddr, order, flush: false });
@@ -121,8 +121,6 @@ function trimDefaults<T>(xs: readonly T[], dflt: T): T[] {
   while (n > 0 && xs[n - 1] === dflt) n--;
   return xs.slice(0, n);
 }
-
-const SENDS = ['map', 'grant'] as const;
 
 const KINDS: readonly CommandKind[] = ['alloc', 'request', 'share', 'release', 'dealloc', 'map', 'grant', 'unmap', 'touch', 'exit'];
 /** Words one command takes in the compact store. */
