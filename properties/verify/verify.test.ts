@@ -9,6 +9,8 @@ import { acceptedCommands, decodeCommand, encodeCommand, forEachTransition, COMM
 
 /** A scope small enough to enumerate by other means: two clients, 8 pages, blocks of up to 2 pages, spaces of 2. */
 const TINY: WorldConfig = { memoryPages: 8, clients: 2, quota: 4, clientSpaceOrder: 1, proxySpaceOrder: 1, maxOrder: 1, superpageOrder: 2 };
+/** Three clients, so that symmetry has orders to fold, in a world small enough to search five commands deep in seconds. */
+const SMALL: WorldConfig = { memoryPages: 8, clients: 3, quota: 2, clientSpaceOrder: 1, proxySpaceOrder: 1, maxOrder: 0, superpageOrder: 2 };
 
 /** Commands drawn by index from what the world accepts at each step: any run the world allows. */
 const anyRun = fc.array(fc.nat(10_000), { minLength: 1, maxLength: 12 });
@@ -263,5 +265,37 @@ describe('the exhaustive search', () => {
     );
     const honest = exhaustiveSearch(skipsZero(false), 'extended', DEFAULT_CONFIG, INVARIANTS, { depth: 3 });
     expect(honest.violations.map((v) => v.violation.invariant)).toContain('safety.no-extant-after-dealloc');
+  });
+
+  test('shards divide the states three commands deep by fingerprint: under symmetry each searches a part, and together they find what the whole search finds', () => {
+    const whole = exhaustiveSearch(designNamed('direct-exact')!, 'x2', SMALL, INVARIANTS, { depth: 4 });
+    const parts = [1, 2, 3].map((index) => exhaustiveSearch(designNamed('direct-exact')!, 'x2', SMALL, INVARIANTS, { depth: 4, shard: { index, count: 3 } }));
+    // The first three commands are searched by every shard alike; the states of depth 3 and 4 are divided.
+    for (const p of parts) {
+      expect(p.statesPerDepth.slice(0, 3)).toEqual(whole.statesPerDepth.slice(0, 3));
+      expect(p.statesPerDepth[3]!).toBeLessThan(whole.statesPerDepth[3]!);
+      expect(p.states).toBeLessThan(whole.states);
+      expect(p.shard).toEqual({ index: parts.indexOf(p) + 1, count: 3, depth: 3 });
+    }
+    expect(parts.reduce((n, p) => n + p.statesPerDepth[3]!, 0)).toBe(whole.statesPerDepth[3]);
+    const shortest = (vs: typeof whole.violations) => Object.fromEntries(vs.map((v) => [v.violation.invariant, v.commands.length]));
+    const together: Record<string, number> = {};
+    for (const p of parts) for (const [k, n] of Object.entries(shortest(p.violations))) together[k] = Math.min(together[k] ?? n, n);
+    expect(together).toEqual(shortest(whole.violations));
+  });
+
+  test('a memory bound stops the search cleanly at its last whole depth, with what it found', () => {
+    const r = exhaustiveSearch(designNamed('direct-exact')!, 'x2', SMALL, INVARIANTS, { depth: 9, maxBytes: 800_000 });
+    expect(r.stoppedBy).toBe('memory');
+    expect(r.depthDone).toBeLessThan(9);
+    expect(r.bytes.visited + r.bytes.store).toBeGreaterThan(800_000);
+    expect(r.violations.length).toBeGreaterThan(0);
+  });
+
+  test('each first violation is told as it is found, with the counts of that moment', () => {
+    const told: string[] = [];
+    const r = exhaustiveSearch(designNamed('direct-exact')!, 'x2', SMALL, INVARIANTS, { depth: 4, onViolation: (v) => told.push(`${v.violation.invariant}@${v.found.transitions}`) });
+    expect(told).toEqual(r.violations.map((v) => `${v.violation.invariant}@${v.found.transitions}`));
+    for (const v of r.violations) expect(v.found.transitions).toBeLessThanOrEqual(r.transitions);
   });
 });

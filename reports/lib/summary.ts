@@ -1,5 +1,6 @@
 import type { RunRecord } from './record.ts';
 import type { RecordedCell } from './verdicts.ts';
+import { SHARD_DEPTH } from '../../properties/index.ts';
 
 export const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -34,6 +35,6 @@ export function statesNote(run: RunRecord): string {
   const sharded = Math.max(0, ...run.cells.map((c) => c.exhaustive?.shards ?? 0));
   const once = `each counted once${run.symmetry === false ? '' : ' (states equal up to renamed clients count once)'}`;
   return sharded > 1
-    ? `States the exhaustive search reached, summed over ${sharded} shards of the first commands: ${once} within a shard, but a state reached under the first commands of two shards counts in each.`
+    ? `States the exhaustive search reached, summed over ${sharded} shards, which search the first ${SHARD_DEPTH} commands alike and divide the states they reach: ${once} within a shard, but the states of the first commands count in each, and a state reached from the parts of two shards counts in both.`
     : `States the exhaustive search reached, ${once}.`;
 }
