@@ -45,6 +45,7 @@ export const KERNEL_BRANCHES = [
   'grant.move',
   'grant.demoted',
   'grant.subtree-keeps-rights',
+  'grant.window-flush',
   'unmap.whole-node',
   'unmap.partial-whole',
   'unmap.partial-overlapping',

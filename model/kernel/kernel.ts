@@ -150,6 +150,12 @@ export class Kernel {
     if (bad) return refuse(effect, bad);
     effect.transfer = { kind, s, send: t.send, r, rcvBase: t.rcvBase, sources: this.sourcesOf(s, alignTo(t.send)) };
     this.engine.transfer(this, t, effect, choices);
+    // l4ka/pistachio kernel/src/api/v4/ipcx.cc (lines 209-223): "We are granting an fpage that is larger than
+    // receive window. Make sure that the whole fpage of the sender is flushed."
+    if (this.profile.engine === 'pistachio' && kind === 'grant' && window && window.order < asked.order) {
+      effect.branches.push('grant.window-flush');
+      this.engine.unmap(this, s, alignTo(asked), true, effect, choices);
+    }
     return effect;
   }
 
