@@ -137,4 +137,15 @@ describe('fpcheck CLI', () => {
     expect(await main(['report', ...[1, 2].map((i) => join(parts, `runs${i}`, 'latest.json')), '--out', out])).toBe(EXIT.ok);
     expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toContain('summed over 2 shards, which search the first 3 commands alike');
   });
+  test('verify --max-memory stops a cell cleanly at its last whole depth and says so', async () => {
+    quiet();
+    const printed = vi.mocked(console.log);
+    const dir = scratch('verify-memory');
+    const args = ['verify', '--design', 'per-task-proxy', '--profile', 'x2', '--depth', '4', '--max-memory', '1', '--workers', '1'];
+    expect(await main([...args, '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')])).toBe(EXIT.ok);
+    const cell = loadRunRecord(join(dir, 'runs', 'latest.json')).cells[0]!;
+    expect(cell.exhaustive!.depthDone).toBeLessThan(4);
+    expect(cell.exhaustive!.memoryLimited).toBe(true);
+    expect(printed.mock.calls.flat().join('\n')).toContain(`depth ${cell.exhaustive!.depthDone} of 4 (memory limit)`);
+  });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { BadFileError, UsageError } from '../counterexamples/index.ts';
 import { ARCH_SUPERPAGE_ORDER, DEFAULT_CONFIG, DESIGNS, PROFILE_NAMES, VERIFY_CONFIG, type Arch, type ProfileName, type WorldConfig } from '../model/index.ts';
-import { DEFAULT_BLOCK_RUNS, DEFAULT_CERTIFY_TRANSITIONS, DEFAULT_SEARCH, DEFAULT_VERIFY_DEPTH, defaultWorkers, type Shard } from '../properties/index.ts';
+import { DEFAULT_BLOCK_RUNS, DEFAULT_CERTIFY_TRANSITIONS, DEFAULT_SEARCH, DEFAULT_VERIFY_DEPTH, DEFAULT_VERIFY_BYTES, defaultWorkers, type Shard } from '../properties/index.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand, type RunFlags } from './commands/run.ts';
@@ -122,6 +122,7 @@ export function program(setExit: (code: number) => void): Cli {
     .addOption(profiles)
     .addOption(new Option('--depth <n>', 'longest command sequence judged').argParser(int('--depth', 0, 64)).default(DEFAULT_VERIFY_DEPTH))
     .addOption(new Option('--time-limit <s>', 'stop each cell after S seconds; it then says how deep it got').argParser(int('--time-limit', 1, 86_400)))
+    .addOption(new Option('--max-memory <MiB>', 'stop each cell at its last whole depth before its states take more than this many MiB').argParser(int('--max-memory', 1, 2 ** 20)).default(Math.floor(DEFAULT_VERIFY_BYTES / 2 ** 20), 'a quarter of the machine\'s memory, at most 4096'))
     .option('--no-symmetry', 'count states equal up to renamed clients separately (slower; the same verdicts)');
   worldOptions(common(verify), VERIFY_CONFIG).action(async (flags: Omit<VerifyFlags, 'config'> & WorldFlags) => setExit(await verifyCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));
 

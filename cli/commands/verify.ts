@@ -10,11 +10,13 @@ import { onInterrupt } from './signals.ts';
 export interface VerifyFlags extends SearchFlags {
   depth: number;
   symmetry: boolean;
+  /** The memory bound of each cell, in MiB. */
+  maxMemory: number;
 }
 
 /** `fpcheck verify`: the exhaustive search of every cell to a depth; prints each cell's answer as it comes, then the matrix. */
 export async function verifyCommand(flags: VerifyFlags, version: string): Promise<number> {
-  const options = { ...matrixOptions(flags), depth: flags.depth, symmetry: flags.symmetry };
+  const options = { ...matrixOptions(flags), depth: flags.depth, symmetry: flags.symmetry, maxBytes: flags.maxMemory * 2 ** 20 };
   const plan = planned(flags, () => verifyPlan(options));
   const c = plan.config;
   console.log(pc.bold(`Exhaustive search to depth ${plan.depth} in a world of ${c.clients} clients, ${c.memoryPages} pages, quota ${c.quota}, client spaces of ${2 ** c.clientSpaceOrder} pages, blocks up to ${2 ** c.maxOrder}, proxy spaces of ${2 ** c.proxySpaceOrder}, superpages of ${2 ** c.superpageOrder}`));
