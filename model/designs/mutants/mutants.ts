@@ -3,8 +3,7 @@
  * a tired implementer writes. Never registered: a test holds the default search to catching each,
  * and a hand-written scenario proves each differs from its base.
  */
-import { ClientMap, designNamed, RWX, serveFromPhysmem, stateful, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../model/index.ts';
-import type { Property } from '../invariant.ts';
+import { ClientMap, designNamed, RWX, serveFromPhysmem, stateful, type Command, type Design, type ProfileName, type Server, type ServerContext } from '../../index.ts';
 import { BuggyProxySpace, type ProxyBugs } from './proxy.ts';
 
 export interface Mutant {
@@ -13,8 +12,8 @@ export interface Mutant {
   readonly base: string;
   /** The profile it is searched on. */
   readonly profile: ProfileName;
-  /** The property the default search must find broken. */
-  readonly breaks: Property;
+  /** The property the default search must find broken (designs do not know the invariants: the test checks the name). */
+  readonly breaks: 'safety' | 'isolation' | 'availability' | 'service' | 'structure';
   /** Commands on which it does something other than its base. */
   readonly differsOn: readonly Command[];
 }

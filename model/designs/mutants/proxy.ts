@@ -1,4 +1,4 @@
-import { contains, endOf, exhaustedSpace, piecesOf, slotsFingerprint, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ProxySlot, type ServerContext, type TaskId } from '../../model/index.ts';
+import { contains, endOf, exhaustedSpace, piecesOf, slotsFingerprint, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ProxySlot, type ServerContext, type TaskId } from '../../index.ts';
 
 /** Slips a proxy space can make: each one a realistic one-line bug in `ProxySpace`. */
 export interface ProxyBugs {
