@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { check, DEFAULT_CONFIG, exhaustiveSearch, INVARIANTS, serveFromPhysmem, stateless, type Design } from './index.ts';
+import { check, DEFAULT_CONFIG, exhaustiveSearch, INVARIANTS, serveFromPhysmem, stateless, VERIFY_CONFIG, type Design } from './index.ts';
+import { revokeServed } from './model/designs/example.ts';
 
 // The README's example, kept honest: a user-defined design checked through the library API.
 const myDesign: Design = {
@@ -34,4 +35,23 @@ test('the same design, being stateless, is searched exhaustively as it is', () =
   expect(r.depthDone).toBe(3);
   expect(r.violations).toEqual([]);
   expect(r.states).toBeGreaterThan(1);
+});
+
+test('the stateful design of "Adding a design" forks and fingerprints with no code of its own: verified to depth 3, and nothing found at random', () => {
+  const r = exhaustiveSearch(revokeServed, 'extended', VERIFY_CONFIG, INVARIANTS, { depth: 3 });
+  expect(r.depthDone).toBe(3);
+  expect(r.violations).toEqual([]);
+  expect(check({ designs: [revokeServed], profiles: ['extended'], runs: 100 }).cells[0]!.findings).toEqual([]);
+});
+
+test('the same design with a release that forgets the client it served is caught', () => {
+  const leaky: Design = {
+    ...revokeServed,
+    name: 'leaky',
+    start: (ctx) => {
+      const s = revokeServed.start(ctx);
+      return { serve: (req) => s.serve(req), revoke: () => undefined, free: (alloc) => s.free(alloc) };
+    },
+  };
+  expect(check({ designs: [leaky], profiles: ['extended'], runs: 200 }).cells[0]!.findings.length).toBeGreaterThan(0);
 });

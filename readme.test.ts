@@ -56,3 +56,10 @@ describe('README', () => {
     for (const d of DESIGNS) expect(rowOf(`\`${d.name}\``), d.name).toBeDefined();
   });
 });
+
+test('the design of "Adding a design" is the one the tests check, character for character', () => {
+  const file = readFileSync(new URL('./model/designs/example.ts', import.meta.url), 'utf8').split('\n').slice(1).join('\n').replace("from '../index.ts';", "from 'fpcheck';");
+  const block = /## Adding a design[\s\S]*?```ts\n([\s\S]*?)\n *```/.exec(readme)?.[1];
+  expect(block, 'a ts block under "Adding a design"').toBeDefined();
+  expect(block!.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n')).toBe(file.trimEnd());
+});
