@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,5 +127,48 @@ describe('fpcheck as a process', () => {
       expect(filesOf(cx)).toEqual(firstRun);
     },
     BOUND * 2,
+  );
+});
+
+/** Runs fpcheck to its end under `bash -c` with `limits` (such as `ulimit -f 1`) and redirections `redirect` (such as `>/dev/full`). */
+function shell(limits: string, args: readonly string[], redirect = ''): { code: number | null; out: string; err: string } {
+  const quoted = [process.execPath, LAUNCHER, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `${limits}; exec ${quoted} ${redirect}`], { encoding: 'utf8', timeout: BOUND, maxBuffer: 1 << 24 });
+  return { code: r.status, out: r.stdout, err: stripVTControlCharacters(r.stderr) };
+}
+const errorLines = (err: string) => err.split('\n').filter((l) => l.startsWith('fpcheck:'));
+const snapshot = (dir: string): Record<string, string> => (existsSync(dir) ? Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')])) : {});
+
+describe('short writes', () => {
+  test(
+    'under `ulimit -f` no partial file is renamed into place: run and report keep the old files, name each file they could not write, and exit 2',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fpcheck-ulimit-'));
+      const [cx, runs, out] = ['cx', 'runs', 'out'].map((d) => join(dir, d)) as [string, string, string];
+      const args = ['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '30', '--certify', '2000', '--workers', '1', '--out', cx, '--runs-dir', runs];
+      expect(shell('true', args).code).toBe(EXIT.ok);
+      expect(shell('true', ['report', '--runs-dir', runs, '--out', out]).code).toBe(EXIT.ok);
+      const before = { cx: snapshot(cx), runs: snapshot(runs), out: snapshot(out) };
+      expect(Object.keys(before.cx).length).toBeGreaterThan(0);
+      // 1 KiB: every counterexample and the record are larger, so each write is cut short.
+      const limited = shell('ulimit -f 1', args);
+      expect(limited.code).toBe(EXIT.badInput);
+      expect(limited.out).toMatch(/Verdicts/);
+      const lines = errorLines(limited.err);
+      expect(lines).toContainEqual(expect.stringMatching(/^fpcheck: could not write the run record .*\.json \(nor latest\.json\): EFBIG$/));
+      for (const name of Object.keys(before.cx)) expect(lines).toContain(`fpcheck: could not save counterexample ${join(cx, name)}: EFBIG`);
+      expect(lines).toHaveLength(Object.keys(before.cx).length + 1);
+      expect(snapshot(cx)).toEqual(before.cx);
+      expect(snapshot(runs)).toEqual(before.runs);
+      // The report: a limit that takes coverage.json and coverage.md but not index.html, and all three stay as they were.
+      const size = (f: string) => Buffer.byteLength(before.out[f]!);
+      const kib = Math.ceil(Math.max(size('coverage.json'), size('coverage.md')) / 1024);
+      expect(kib * 1024).toBeLessThan(size('index.html'));
+      const report = shell(`ulimit -f ${kib}`, ['report', '--runs-dir', runs, '--out', out]);
+      expect(report.code).toBe(EXIT.badInput);
+      expect(errorLines(report.err)).toEqual([`fpcheck: could not write ${join(out, 'index.html')} (the report in ${out} is left as it was): EFBIG`]);
+      expect(snapshot(out)).toEqual(before.out);
+    },
+    BOUND,
   );
 });
