@@ -172,3 +172,36 @@ describe('short writes', () => {
     BOUND,
   );
 });
+
+describe('full standard streams', () => {
+  const committed = listCounterexamples(fileURLToPath(new URL('../counterexamples/', import.meta.url))).slice(0, 2);
+  test(
+    'replay > /dev/full: one line on standard error, no stack trace, exit 2',
+    () => {
+      const r = shell('true', ['replay', ...committed], '> /dev/full');
+      expect(r.code).toBe(EXIT.badInput);
+      expect(r.err.trim().split('\n')).toEqual(['fpcheck: could not write to standard output (ENOSPC): what it should have shown is lost']);
+    },
+    BOUND,
+  );
+
+  test.each([
+    ['2> /dev/full', EXIT.ok],
+    ['> /dev/full', EXIT.badInput],
+    ['> /dev/full 2>&1', EXIT.badInput],
+  ])(
+    'a search with %s keeps going and saves its counterexamples and record',
+    (redirect, code) => {
+      const dir = mkdtempSync(join(tmpdir(), 'fpcheck-full-'));
+      const r = shell('true', ['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '30', '--certify', '2000', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')], redirect);
+      expect(r.code).toBe(code);
+      if (redirect === '> /dev/full') expect(errorLines(r.err)).toEqual(['fpcheck: could not write to standard output (ENOSPC): what it should have shown is lost']);
+      const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
+      expect(record.complete).toBe(true);
+      const found = record.cells.flatMap((c) => c.findings);
+      expect(found.length).toBeGreaterThan(0);
+      for (const f of found) expect(replayFile(f.file).status.kind).toBe('reproduces');
+    },
+    BOUND,
+  );
+});
