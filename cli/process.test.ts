@@ -205,3 +205,28 @@ describe('full standard streams', () => {
     BOUND,
   );
 });
+
+describe('signals to a search in one thread', () => {
+  test.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops `verify --workers 1 --depth 6` once it has printed progress: recorded as interrupted, its findings saved, exit 130',
+    async (signal) => {
+      const dir = mkdtempSync(join(tmpdir(), 'fpcheck-vint-'));
+      const run = fpcheck(['verify', '--design', 'direct-exact', '--profile', 'x2', '--depth', '6', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+      // Depth 3 holds the first findings; depth 6 is far beyond what the search gets through before the signal.
+      await until(() => /3\/6 depth of direct-exact/.test(run.stderr()), 'progress to depth 3', run);
+      expect(run.exited()).toBe(false);
+      run.kill(signal);
+      // Before the fix the search held the main thread and this waited for the whole search (or the bound).
+      const { code } = await run.exit;
+      expect(code).toBe(EXIT.interrupted);
+      const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
+      expect(record).toMatchObject({ interrupted: true, complete: false });
+      expect(record.cells[0]!.interrupted).toBe(true);
+      expect(record.cells[0]!.exhaustive!.depthDone).toBeLessThan(6);
+      const found = record.cells.flatMap((c) => c.findings);
+      expect(found.length).toBeGreaterThan(0);
+      for (const f of found) expect(replayFile(f.file).status.kind).toBe('reproduces');
+    },
+    BOUND,
+  );
+});
