@@ -10,7 +10,7 @@ import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand, type RunFlags } from './commands/run.ts';
 import { verifyCommand, type VerifyFlags } from './commands/verify.ts';
-import { EXIT } from './output.ts';
+import { EXIT, writeErr } from './output.ts';
 
 export { EXIT };
 
@@ -158,19 +158,34 @@ export async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
+/** Why standard output could not be written (ENOSPC on /dev/full, EIO...), once it failed; the command goes on without it. */
+let stdoutFailure: string | undefined;
+
 /**
  * Standard output closed by its reader (`fpcheck replay *.json | head`): stop quietly, as a
  * Unix tool stopped by SIGPIPE does (exit 141). Everything written so far was written whole.
+ * Standard output that cannot take what is written (`> /dev/full`): the command goes on (a
+ * search still saves its files and record), then says so in one line and exits 2. Standard
+ * error that cannot be written (a closed pipe, `2> /dev/full`) is given up: losing progress
+ * lines must not stop a search.
  */
 export function quietOnClosedPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT.closedPipe);
-    throw e;
+    stdoutFailure ??= e.code ?? e.message;
   });
-  // Progress goes to standard error; losing it must not stop a search.
-  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
+  process.stderr.on('error', () => undefined);
+  process.once('exit', sayStdoutFailed);
+}
+
+/**
+ * At exit (the stream's error may arrive after the command returned): a failed standard output
+ * is an output that could not be written, exit 2, unless the run was interrupted (130).
+ */
+function sayStdoutFailed(): void {
+  if (stdoutFailure === undefined) return;
+  writeErr(pc.red(`fpcheck: could not write to standard output (${stdoutFailure}): what it should have shown is lost\n`));
+  if (process.exitCode !== EXIT.interrupted && process.exitCode !== EXIT.closedPipe) process.exitCode = EXIT.badInput;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await start();

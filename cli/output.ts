@@ -6,7 +6,7 @@ import { makeDirs, UsageError } from '../counterexamples/index.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { completeness, headline, searched, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
 
-/** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input or an output that could not be written, 130 interrupted, 141 the reader of standard output went away. */
+/** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input or an output that could not be written (a file, or standard output itself, as on /dev/full), 130 interrupted, 141 the reader of standard output went away. */
 export const EXIT = { ok: 0, violation: 1, badInput: 2, interrupted: 130, closedPipe: 141 } as const;
 
 /**

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { listCounterexamples, loadCounterexample } from '../counterexamples/index.ts';
 import { loadRunRecord } from '../reports/index.ts';
 import { EXIT } from './output.ts';
@@ -18,8 +18,12 @@ const LAUNCHER = fileURLToPath(new URL('./fpcheck.mjs', import.meta.url));
 const COMMITTED = listCounterexamples(fileURLToPath(new URL('../counterexamples/', import.meta.url)));
 const scratch = (what: string) => mkdtempSync(join(tmpdir(), `fpcheck-${what}-`));
 
+// No test here waits for a length of time or asserts one: the bounds are for a child that hangs, far above what a loaded machine needs.
+const BOUND = 240_000;
+vi.setConfig({ testTimeout: 4 * BOUND });
+
 /** Runs fpcheck to the end: exit code, and what it printed. */
-function fpcheck(args: readonly string[], timeout = 60_000): { code: number | null; out: string; err: string } {
+function fpcheck(args: readonly string[], timeout = BOUND): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [LAUNCHER, ...args], { encoding: 'utf8', timeout, maxBuffer: 1 << 24 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -54,16 +58,15 @@ describe('hostile files', () => {
     expect(fpcheck(['report', join(dir, 'runs', 'deep.json'), '--out', join(dir, 'out2')]).code).toBe(EXIT.badInput);
   });
 
-  test('devices and FIFOs are refused without being read, and fast', () => {
+  test('devices and FIFOs are refused without being read', () => {
     const dir = scratch('fifo');
     const fifo = join(dir, 'pipe.json');
     execFileSync('mkfifo', [fifo]);
     for (const f of ['/dev/zero', '/dev/urandom', fifo, dir]) {
-      const started = Date.now();
-      const r = fpcheck(['replay', '-q', f], 20_000);
+      // A read of the device or FIFO would never end: the bound kills it, and the exit code says so.
+      const r = fpcheck(['replay', '-q', f]);
       expect(r.code, f).toBe(EXIT.badInput);
       expect(oneLine(r.err), f).toEqual([expect.stringMatching(/is not a regular file/)]);
-      expect(Date.now() - started, f).toBeLessThan(15_000);
     }
   });
 
@@ -127,8 +130,8 @@ describe('outputs', () => {
     const dir = scratch('found');
     const child = spawn(process.execPath, [LAUNCHER, 'run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '1000000', '--block-runs', '200', '--certify', '2000', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')], { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
-    const end = Date.now() + 60_000;
-    while (listCounterexamples(join(dir, 'cx')).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const end = Date.now() + BOUND;
+    while (listCounterexamples(join(dir, 'cx')).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await exited;
     const saved = listCounterexamples(join(dir, 'cx'));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { BadFileError, UsageError, writeAtomic, writeFailure } from '../../counterexamples/index.ts';
+import { BadFileError, UsageError, failedPath, writeAllAtomic, writeFailure } from '../../counterexamples/index.ts';
 import { coverageHtml, coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, tracePicture, type TracePicture } from '../../reports/index.ts';
 import { EXIT, writableDir } from '../output.ts';
 
@@ -26,11 +26,14 @@ export function reportCommand(runs: readonly string[], opts: { runsDir: string; 
   }
   const written = ['coverage.json', 'coverage.md', 'index.html'].map((f) => join(opts.out, f));
   try {
-    writeAtomic(written[0]!, `${JSON.stringify(coverageJson(record), null, 2)}\n`);
-    writeAtomic(written[1]!, coverageMarkdown(record));
-    writeAtomic(written[2]!, coverageHtml(record, pictures, unreadable));
+    // All three or none: a short write leaves the last report as it was.
+    writeAllAtomic([
+      [written[0]!, `${JSON.stringify(coverageJson(record), null, 2)}\n`],
+      [written[1]!, coverageMarkdown(record)],
+      [written[2]!, coverageHtml(record, pictures, unreadable)],
+    ]);
   } catch (e) {
-    console.error(pc.red(`fpcheck: could not write the report in ${opts.out}: ${writeFailure(e)}`));
+    console.error(pc.red(`fpcheck: could not write ${failedPath(e) || opts.out} (the report in ${opts.out} is left as it was): ${writeFailure(e)}`));
     return EXIT.badInput;
   }
   console.log(`Wrote ${written.join(', ')} from ${paths.join(', ')}`);

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, fsyncSync, readSync, renameSync, rmSync, statSync, writeSync, readdirSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fstatSync, fsyncSync, readSync, renameSync, rmSync, statSync, writeSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodType } from 'zod';
 import type { Finding } from '../../properties/index.ts';
@@ -32,25 +32,61 @@ export function makeDirs(dir: string): void {
 
 /**
  * Writes `text` to `path` so that a reader sees the old file or the whole new one, never a torn
- * one; if the write fails (a full disk), the temporary file is removed and the error thrown.
+ * one: every byte is written (a short write, as under `ulimit -f` or on a nearly full disk, is
+ * retried, and its error thrown), flushed to the disk, and checked by size before the rename. If
+ * any of it fails, the temporary file is removed, the old file left alone, and the error thrown.
  */
 export function writeAtomic(path: string, text: string): void {
-  makeDirs(dirname(path));
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeAllAtomic([[path, text]]);
+}
+
+/**
+ * Writes several files all or none: each whole to a temporary file first (as `writeAtomic`), and
+ * only when every one is on the disk are they renamed into place. A failure leaves every old file
+ * as it was and no temporary file behind.
+ */
+export function writeAllAtomic(files: ReadonlyArray<readonly [path: string, text: string]>): void {
+  const tmps: string[] = [];
+  let at = '';
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    for (const [path, text] of files) {
+      at = path;
+      makeDirs(dirname(path));
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      tmps.push(tmp);
+      writeWhole(tmp, Buffer.from(text, 'utf8'));
     }
-    renameSync(tmp, path);
+    files.forEach(([path], i) => {
+      at = path;
+      renameSync(tmps[i]!, path);
+    });
   } catch (e) {
-    rmSync(tmp, { force: true });
+    for (const tmp of tmps) rmSync(tmp, { force: true });
+    // The error names the file that could not be written (not its temporary name).
+    if (e instanceof Error) Object.assign(e, { path: at });
     throw e;
   }
 }
+
+/** Every byte of `bytes` into a new file `path`, flushed to the disk and checked by size; a short write is retried, and its error thrown. */
+function writeWhole(path: string, bytes: Buffer): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let done = 0; done < bytes.length; ) {
+      const n = writeSync(fd, bytes, done, bytes.length - done);
+      if (n <= 0) throw Object.assign(new Error(`wrote ${done} of ${bytes.length} bytes`), { code: 'EIO' });
+      done += n;
+    }
+    fsyncSync(fd);
+    const size = fstatSync(fd).size;
+    if (size !== bytes.length) throw Object.assign(new Error(`${size} of ${bytes.length} bytes on disk`), { code: 'EIO' });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file a failed `writeAtomic` or `writeAllAtomic` could not write. */
+export const failedPath = (e: unknown): string => String((e as NodeJS.ErrnoException).path ?? '');
 
 /** Why a write failed, in a few words: the system's error code, or the message. */
 export const writeFailure = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;

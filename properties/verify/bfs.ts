@@ -399,3 +399,32 @@ export function exhaustiveSearch(design: Design, profile: ProfileName, config: W
   }
   return bfs.result();
 }
+
+/** How long the search in this thread runs between yields to the event loop. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * `exhaustiveSearch` in this thread that gives the event loop a turn every few tens of
+ * milliseconds, so that signals (SIGINT, SIGTERM), timers and stream events reach the process
+ * while it searches: `shouldStop` can then see them. The same states, counts and findings as
+ * `exhaustiveSearch`, whatever the timing (yields change only when a stop is seen).
+ */
+export async function exhaustiveSearchYielding(design: Design, profile: ProfileName, config: WorldConfig, invariants: readonly Invariant[], opts: ExhaustiveOptions): Promise<ExhaustiveResult> {
+  const bfs = new BreadthFirst(new SearchSpace(design, profile, config, invariants, opts.symmetry ?? true), opts);
+  let yielded = performance.now();
+  while (bfs.going && !bfs.halted) {
+    for (let row = bfs.layer.from; row < bfs.layer.to && !bfs.stoppedBy; row++) {
+      if (performance.now() - yielded > YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        yielded = performance.now();
+      }
+      if (opts.shouldStop?.()) {
+        bfs.stoppedBy = 'stopped';
+        break;
+      }
+      bfs.merge(row, expand(bfs.space, bfs.world(row), bfs.keep, bfs.open));
+    }
+    bfs.finishLayer();
+  }
+  return bfs.result();
+}

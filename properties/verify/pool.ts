@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Design, ProfileName, WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
-import { BreadthFirst, exhaustiveSearch, type ExhaustiveOptions, type ExhaustiveResult } from './bfs.ts';
+import { BreadthFirst, exhaustiveSearchYielding, type ExhaustiveOptions, type ExhaustiveResult } from './bfs.ts';
 import { SearchSpace, type Expansion } from './expand.ts';
 import type { FromVerifyWorker, ToVerifyWorker, VerifyWorkerSetup } from './protocol.ts';
 import { workerUrl } from '../parallel/workerUrl.ts';
@@ -20,7 +20,8 @@ export interface PooledOptions extends ExhaustiveOptions {
  * (it crosses to the workers by name).
  */
 export async function exhaustiveSearchPooled(design: Design, profile: ProfileName, config: WorldConfig, invariants: readonly Invariant[], opts: PooledOptions): Promise<ExhaustiveResult> {
-  if (opts.workers <= 1) return exhaustiveSearch(design, profile, config, invariants, opts);
+  // In this thread, yielding now and then: a signal must be able to stop it.
+  if (opts.workers <= 1) return exhaustiveSearchYielding(design, profile, config, invariants, opts);
   const bfs = new BreadthFirst(new SearchSpace(design, profile, config, invariants, opts.symmetry ?? true), opts);
   const setup: VerifyWorkerSetup = { design: design.name, profile, config, invariants: invariants.map((i) => i.name), symmetry: opts.symmetry ?? true, paranoid: opts.paranoid ?? false };
   const pool = Array.from({ length: opts.workers }, () => new Worker(workerUrl(import.meta.url, 'worker'), { workerData: setup }));
