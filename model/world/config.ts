@@ -16,14 +16,15 @@ export interface WorldConfig {
   /**
    * Order of a hardware superpage: the named-kernel profiles (`fiasco`, `pistachio`) store every
    * mapping as base pages and superpages of this order. 10 is ia32's 4 MiB, 9 amd64's 2 MiB; a
-   * small world scales it down so that blocks still lie inside superpages, as in the mail.
+   * small world scales it down so that smaller blocks lie inside superpages, as in the mail, and
+   * the largest block is one superpage (so the kernels' superpage rules are reached).
    */
   readonly superpageOrder: number;
 }
 
 /**
  * The world `run` searches: three clients (an owner, a sharer and a third party), 32 pages of
- * memory, a quota of 8 pages, blocks of up to 4 pages inside superpages of 8, client spaces of
+ * memory, a quota of 8 pages, blocks of up to 4 pages and superpages of 4, client spaces of
  * 4 pages (one whole block, or pieces of several) and proxy spaces of 8. Small enough that an
  * exhaustive search certifies a counterexample of five commands shortest in seconds, large
  * enough for every design's failure to fit, misaligned multi-page requests included.
@@ -35,7 +36,7 @@ export const DEFAULT_CONFIG: WorldConfig = {
   clientSpaceOrder: 2,
   proxySpaceOrder: 3,
   maxOrder: 2,
-  superpageOrder: 3,
+  superpageOrder: 2,
 };
 
 /** The world `verify` searches exhaustively by default: `run`'s, so both answer about the same world. */
