@@ -58,6 +58,33 @@ describe('hostile files', () => {
     expect(fpcheck(['report', join(dir, 'runs', 'deep.json'), '--out', join(dir, 'out2')]).code).toBe(EXIT.badInput);
   });
 
+  test('a hostile world size is refused in one line with exit 2, in a file (replay, report) or in flags (run, verify), before any world boots', () => {
+    const dir = scratch('size');
+    const good = COMMITTED.find((f) => f.includes('.pistachio.'))!;
+    const hostile = join(dir, 'huge.json');
+    const c = JSON.parse(readFileSync(good, 'utf8'));
+    writeFileSync(hostile, JSON.stringify({ ...c, config: { ...c.config, memoryPages: 16777216, superpageOrder: 1 } }));
+    const replay = fpcheck(['replay', hostile]);
+    expect(replay.code).toBe(EXIT.badInput);
+    expect(oneLine(replay.err)).toEqual([expect.stringMatching(/^fpcheck: .*huge\.json: config: describes no usable world: memoryPages 16777216 in superpages of 2\^1 pages \(superpageOrder 1\) makes 8388608 superpages, more than the bound of 16384/)]);
+    for (const cmd of [['run', '--runs', '5'], ['verify', '--depth', '2']]) {
+      const r = fpcheck([...cmd, '--memory', '16777216', '--superpage', '1', '--profile', 'fiasco', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+      expect(r.code, cmd[0]).toBe(EXIT.badInput);
+      expect(oneLine(r.err), cmd[0]).toEqual([expect.stringMatching(/^fpcheck: bad world configuration: memoryPages 16777216 .* more than the bound of 16384/)]);
+    }
+    // The bound is the named kernels': x2 stores fpages as sent, and a world of that memory boots at once.
+    expect(fpcheck(['verify', '--depth', '1', '--memory', '16777216', '--superpage', '1', '--profile', 'x2', '--design', 'direct-exact', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]).code).toBe(EXIT.ok);
+    // A record citing the file: the report is written and names it.
+    const ok = fpcheck(quick(dir));
+    expect(ok.code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    record.cells[0].findings[0].file = hostile;
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([expect.stringMatching(/^fpcheck: no trace picture: .*huge\.json: config: .*bound of 16384/)]);
+  });
+
   test('devices and FIFOs are refused without being read', () => {
     const dir = scratch('fifo');
     const fifo = join(dir, 'pipe.json');

@@ -40,7 +40,7 @@ export interface VerifyOptions {
 /** The verify plan: options with defaults filled in and designs resolved; throws RangeError on bad input. */
 export function verifyPlan(opts: VerifyOptions) {
   const config: WorldConfig = { ...VERIFY_CONFIG, ...opts.config };
-  const problems = configProblems(config);
+  const problems = configProblems(config, []);
   if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
   const depth = opts.depth ?? DEFAULT_VERIFY_DEPTH;
   if (!(Number.isInteger(depth) && depth >= 0 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 0 to 64`);
@@ -52,6 +52,9 @@ export function verifyPlan(opts: VerifyOptions) {
   });
   const profiles = PROFILE_NAMES.filter((p) => (opts.profiles ?? PROFILE_NAMES).includes(p));
   const cells = cellsOf(designs, profiles);
+  // Sizes bounded for the profiles of the cells only: x2's fpages do not care about superpages.
+  const sized = configProblems(config, [...new Set(cells.map((c) => c.profile))]);
+  if (sized.length > 0) throw new RangeError(`bad world configuration: ${sized.join('; ')}`);
   if (cells.length === 0) throw new RangeError(`no cell to search: ${designs.map((d) => d.name).join(', ')} on none of ${profiles.join(', ')}`);
   const invariants = opts.invariants ?? INVARIANTS;
   return { config, depth, designs, profiles, cells, invariants: opts.paranoid ? fullChecks(invariants) : invariants };
