@@ -85,6 +85,21 @@ describe('hostile files', () => {
     expect(oneLine(report.err)).toEqual([expect.stringMatching(/^fpcheck: no trace picture: .*huge\.json: config: .*bound of 16384/)]);
   });
 
+  test('a record naming a file that is no counterexample never copies its bytes into the report or the error line', () => {
+    const dir = scratch('leak');
+    const secret = join(dir, 'environ');
+    writeFileSync(secret, 'FPCHECK_SECRET=hunter2\0HOME=/root\0');
+    expect(fpcheck(quick(dir)).code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    record.cells[0].findings[0].file = secret;
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([`fpcheck: no trace picture: ${secret}: is not valid JSON`]);
+    for (const f of ['index.html', 'coverage.md', 'coverage.json']) expect(readFileSync(join(dir, 'out', f), 'utf8'), f).not.toMatch(/hunter2|FPCHECK_SECRET/);
+    expect(fpcheck(['replay', secret]).err).not.toMatch(/hunter2|FPCHECK_SECRET/);
+  });
+
   test('devices and FIFOs are refused without being read', () => {
     const dir = scratch('fifo');
     const fifo = join(dir, 'pipe.json');
