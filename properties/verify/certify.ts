@@ -1,7 +1,8 @@
 import type { Command, CommandKind, Design, ProfileName, WorldConfig } from '../../model/index.ts';
 import { DEFAULT_WEIGHTS, type CommandWeights } from '../arbitraries.ts';
 import type { Invariant } from '../invariant.ts';
-import { searchShort, type Finding } from '../search.ts';
+import type { Finding } from '../finding.ts';
+import { searchShort } from '../runner.ts';
 import { exhaustiveSearch } from './bfs.ts';
 
 /** The default budget of a search for a shorter counterexample, in transitions judged: it does not depend on speed, so runs stay reproducible. */
