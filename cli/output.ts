@@ -101,6 +101,6 @@ export function printMatrix(run: RunRecord): void {
       return v.kind === 'violated' ? pc.red(s) : v.kind === 'holds' || v.kind === 'verified' ? pc.green(s) : pc.yellow(s);
     });
   }
-  const files = run.cells.flatMap((c) => c.findings.map((f) => `  ${c.design}/${c.profile} ${f.invariant} (${f.length} steps${f.shortest === true ? ', shortest' : ''}): ${f.file || '(not saved)'}`));
+  const files = run.cells.flatMap((c) => c.findings.map((f) => `  ${c.design}/${c.profile} ${f.invariant} (${f.length} steps${f.shortest === true ? ', shortest' : f.notCertified ? `, not certified shortest (${f.notCertified})` : ''}): ${f.file || '(not saved)'}`));
   if (files.length > 0) console.log(`\nCounterexamples (replay with \`fpcheck replay FILE\`):\n${files.join('\n')}`);
 }

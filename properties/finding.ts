@@ -29,6 +29,8 @@ export interface Finding {
   readonly shortest: Shortest;
   /** How far the search for a shorter one went: every path of up to `depth` commands judged, in `transitions` transitions. */
   readonly certified?: { readonly depth: number; readonly transitions: number };
+  /** Why the search for a shorter one stopped before its budget: the cell's time limit, or an interrupt (`shortest` is then `unknown`). */
+  readonly notCertified?: 'time limit' | 'interrupted';
   readonly provenance: FindingOrigin;
 }
 

@@ -30,7 +30,7 @@ export function searchShort(
   scenario: Scenario,
   checked: readonly Invariant[],
   target: string,
-  opts: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly weights?: CommandWeights },
+  opts: { readonly runs: number; readonly maxCommands: number; readonly seed: number; readonly weights?: CommandWeights; readonly shouldStop?: () => boolean },
 ): { commands: Command[]; violation: Violation } | null {
   const anyCommand = intentArbitrary(scenario.config, scenario.profile, opts.weights ?? DEFAULT_WEIGHTS).map((i) => new StepCommand(i));
   const property = fc.property(fc.commands([anyCommand], { maxCommands: opts.maxCommands, size: 'max' }), (cmds) => {
@@ -43,7 +43,7 @@ export function searchShort(
       if (e.violation.invariant === target) throw e;
     }
   });
-  const result = fc.check(property, { seed: opts.seed, numRuns: opts.runs });
+  const result = fc.check(property, { seed: opts.seed, numRuns: opts.runs, ...(opts.shouldStop ? { plugins: [stopWhen(opts.shouldStop)] } : {}) });
   if (!result.failed || !result.counterexample) return null;
   const shrunk = concrete(scenario, checked, [...result.counterexample[0]].map((c) => unwrap(c).intent));
   const first = runCommands(scenario, shrunk, checked).violation;

@@ -116,7 +116,13 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
     };
     // A design that cannot be copied cannot be searched exhaustively: its findings stay `unknown`.
     const budget = opts.certifyTransitions ?? DEFAULT_CERTIFY_TRANSITIONS;
-    findings.push(budget > 0 && new World(config, design, profile).branchable ? certify(design, profile, config, checked, found, { maxTransitions: budget, seed }) : found);
+    const certified =
+      budget > 0 && new World(config, design, profile).branchable
+        ? certify(design, profile, config, checked, found, { maxTransitions: budget, seed, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}), ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}) })
+        : found;
+    findings.push(certified);
+    timedOut ||= certified.notCertified === 'time limit';
+    interrupted ||= certified.notCertified === 'interrupted';
     opts.onPhase?.({ kind: 'certified', invariant: first.invariant });
     active = active.filter((i) => i.name !== first.invariant);
   }

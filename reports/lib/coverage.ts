@@ -99,7 +99,7 @@ export function coverageMarkdown(run: RunRecord): string {
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${searched(c)} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
   const findings = () => {
     lines.push('', '## Counterexamples', '');
-    for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : ' (shortest unknown)'}: ${f.message} (\`${f.file || 'not saved'}\`)`);
+    for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : f.notCertified ? ` (not certified shortest: ${f.notCertified})` : ' (shortest unknown)'}: ${f.message} (\`${f.file || 'not saved'}\`)`);
     return `${lines.join('\n')}\n`;
   };
   if (run.search === 'exhaustive') {

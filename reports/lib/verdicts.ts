@@ -11,6 +11,8 @@ export interface RecordedFinding {
   readonly message: string;
   readonly file: string;
   readonly shortest: Shortest;
+  /** Why it is not certified shortest: the certification stopped at the time limit or an interrupt. */
+  readonly notCertified?: 'time limit' | 'interrupted';
 }
 
 /** One design x profile cell as the run record keeps it. */
