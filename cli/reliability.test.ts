@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, test, vi } from 'vitest';
 import { listCounterexamples, loadCounterexample } from '../counterexamples/index.ts';
+import { verifyPlan } from '../properties/index.ts';
 import { loadRunRecord } from '../reports/index.ts';
 import { EXIT } from './output.ts';
 
@@ -209,6 +210,16 @@ describe('what a run and its reports claim', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out', 'coverage.json'), 'utf8'))).toMatchObject({ complete: false, incomplete: ['time limit'] });
     expect(readFileSync(join(dir, 'out', 'coverage.md'), 'utf8').split('\n')[2]).toMatch(/^> \*\*INCOMPLETE \(time limit\)/);
     expect(readFileSync(join(dir, 'out', 'index.html'), 'utf8')).toMatch(/<h1>fpcheck report<\/h1><p class="incomplete"[^>]*><strong>INCOMPLETE \(time limit\)/);
+  });
+
+  test('verify --depth 0 checks nothing, so it is refused (exit 2), never printed verified; the library refuses it too', () => {
+    const dir = scratch('depth0');
+    const r = fpcheck(['verify', '--depth', '0', '--design', 'direct-exact', '--profile', 'x2', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+    expect(r.code).toBe(EXIT.badInput);
+    expect(r.out).not.toMatch(/verified/);
+    expect(stripVTControlCharacters(r.err)).toMatch(/--depth must be a whole number from 1 to 64, got "0"/);
+    expect(existsSync(join(dir, 'runs', 'latest.json'))).toBe(false);
+    expect(() => verifyPlan({ depth: 0 })).toThrow(/depth 0 checks nothing/);
   });
 
   test('one shard alone says it is one shard', () => {

@@ -43,7 +43,8 @@ export function verifyPlan(opts: VerifyOptions) {
   const problems = configProblems(config, []);
   if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
   const depth = opts.depth ?? DEFAULT_VERIFY_DEPTH;
-  if (!(Number.isInteger(depth) && depth >= 0 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 0 to 64`);
+  // Depth 0 judges no transition: it would verify everything while checking nothing.
+  if (!(Number.isInteger(depth) && depth >= 1 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 1 to 64 (depth 0 checks nothing)`);
   const designs = (opts.designs ?? DESIGNS).map((d) => {
     if (typeof d !== 'string') return d;
     const found = designNamed(d);
