@@ -229,6 +229,26 @@ describe('what a run and its reports claim', () => {
     expect(loadRunRecord(join(dir, 'runs', 'latest.json'))).toMatchObject({ complete: false, incomplete: ['shard 1 of 2'] });
   });
 
+  test('--shard 1/1 is the whole search: complete', () => {
+    const dir = scratch('shard11');
+    const r = fpcheck([...quick(dir), '--shard', '1/1']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).not.toMatch(/INCOMPLETE/);
+    expect(loadRunRecord(join(dir, 'runs', 'latest.json'))).toMatchObject({ complete: true, incomplete: [] });
+  });
+
+  test('a record that says complete but lacks a cell of its own matrix is refused by report, naming the field', () => {
+    const dir = scratch('lacks');
+    expect(fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '10', '--certify', '0', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]).code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    expect(record.complete).toBe(true);
+    record.cells = record.cells.slice(0, 1);
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([expect.stringMatching(/latest\.json: complete: a complete record must hold every cell of its matrix; it lacks direct-exact\/x2/)]);
+  });
+
   test('report in a fresh directory says to run first', () => {
     const r = fpcheck(['report', '--runs-dir', join(scratch('fresh'), 'runs'), '--out', join(scratch('fresh-out'), 'out')]);
     expect(r.code).toBe(EXIT.badInput);
