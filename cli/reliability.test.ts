@@ -249,6 +249,18 @@ describe('what a run and its reports claim', () => {
     expect(oneLine(report.err)).toEqual([expect.stringMatching(/latest\.json: complete: a complete record must hold every cell of its matrix; it lacks direct-exact\/x2/)]);
   });
 
+  test('with more than 4 clients symmetry reduction is off, and verify, the record and the report say so', () => {
+    const dir = scratch('sym5');
+    const r = fpcheck(['verify', '--clients', '5', '--memory', '64', '--depth', '2', '--design', 'direct-exact', '--profile', 'x2', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(stripVTControlCharacters(r.out)).toContain('Symmetry reduction is off: it is for worlds of at most 4 clients, and this one has 5');
+    const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
+    expect(record.symmetry).toBe(false);
+    expect(record.cells[0]!.exhaustive!.symmetry).toBe(false);
+    expect(fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]).code).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'out', 'coverage.md'), 'utf8')).toContain('(no symmetry reduction)');
+  });
+
   test('report in a fresh directory says to run first', () => {
     const r = fpcheck(['report', '--runs-dir', join(scratch('fresh'), 'runs'), '--out', join(scratch('fresh-out'), 'out')]);
     expect(r.code).toBe(EXIT.badInput);

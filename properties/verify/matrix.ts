@@ -6,7 +6,7 @@ import { paranoid as fullChecks } from '../invariants/paranoid.ts';
 import { emptyStats } from '../stats.ts';
 import type { CellResult, Finding } from '../search.ts';
 import { totalmem } from 'node:os';
-import type { DepthProgress, ExhaustiveViolation } from './bfs.ts';
+import { MAX_SYMMETRIC_CLIENTS, type DepthProgress, type ExhaustiveViolation } from './bfs.ts';
 import { exhaustiveSearchPooled } from './pool.ts';
 
 /** The depth `verify` searches to unless told otherwise: every sequence of four commands. */
@@ -59,6 +59,15 @@ export function verifyPlan(opts: VerifyOptions) {
   if (cells.length === 0) throw new RangeError(`no cell to search: ${designs.map((d) => d.name).join(', ')} on none of ${profiles.join(', ')}`);
   const invariants = opts.invariants ?? INVARIANTS;
   return { config, depth, designs, profiles, cells, invariants: opts.paranoid ? fullChecks(invariants) : invariants };
+}
+
+/**
+ * Whether the search counts states equal up to renamed clients once: as asked (default on), but
+ * never for more than `MAX_SYMMETRIC_CLIENTS` clients (the renamings would outnumber the savings),
+ * so that the record and the reports never say on when it was off.
+ */
+export function symmetryIn(config: WorldConfig, asked: boolean | undefined): boolean {
+  return (asked ?? true) && config.clients <= MAX_SYMMETRIC_CLIENTS;
 }
 
 /** The memory a cell's search may hold by default: a quarter of this machine's, at most 4 GiB. */
@@ -129,7 +138,7 @@ export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
   return {
     search: 'exhaustive',
     config: plan.config,
-    options: { runs: 0, maxCommands: plan.depth, seed: 0, blockRuns: 1, certifyTransitions: 0, depth: plan.depth, symmetry: opts.symmetry ?? true, ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
+    options: { runs: 0, maxCommands: plan.depth, seed: 0, blockRuns: 1, certifyTransitions: 0, depth: plan.depth, symmetry: symmetryIn(plan.config, opts.symmetry), ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
     matrix: { designs: plan.designs.map((d) => d.name), profiles: plan.profiles },
     ...(opts.shard ? { shard: opts.shard } : {}),
     cells,
