@@ -120,7 +120,7 @@ export function program(setExit: (code: number) => void): Cli {
     .description('exhaustive breadth-first search of every command sequence up to a depth: verified to depth N, the shortest counterexample, or how deep it got')
     .addOption(designs)
     .addOption(profiles)
-    .addOption(new Option('--depth <n>', 'longest command sequence judged').argParser(int('--depth', 0, 64)).default(DEFAULT_VERIFY_DEPTH))
+    .addOption(new Option('--depth <n>', 'longest command sequence judged').argParser(int('--depth', 1, 64)).default(DEFAULT_VERIFY_DEPTH))
     .addOption(new Option('--time-limit <s>', 'stop each cell after S seconds; it then says how deep it got').argParser(int('--time-limit', 1, 86_400)))
     .addOption(new Option('--max-memory <MiB>', 'stop each cell at its last whole depth before its states take more than this many MiB').argParser(int('--max-memory', 1, 2 ** 20)).default(Math.floor(DEFAULT_VERIFY_BYTES / 2 ** 20), 'a quarter of the machine\'s memory, at most 4096'))
     .option('--no-symmetry', 'count states equal up to renamed clients separately (slower; the same verdicts)');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import { makeDirs, UsageError } from '../counterexamples/index.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { completeness, headline, searched, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
+import { completeness, headline, missingCells, searched, showVerdict, verdictOf, type RunRecord } from '../reports/index.ts';
 
 /** Exit codes: 0 analysis completed, 1 a violation under --fail-on-violation (or a replay that did not reproduce), 2 bad input or an output that could not be written (a file, or standard output itself, as on /dev/full), 130 interrupted, 141 the reader of standard output went away. */
 export const EXIT = { ok: 0, violation: 1, badInput: 2, interrupted: 130, closedPipe: 141 } as const;
@@ -87,6 +87,11 @@ export function printMatrix(run: RunRecord): void {
     const vs = props.map((p) => verdictOf(c, p));
     return { vs, cols: [c.design, c.profile, searched(c), ...vs.map(showVerdict)] };
   });
+  // Cells of the matrix never started (an interrupt came first) keep their rows, as not run.
+  for (const key of missingCells(run)) {
+    const [design, profile] = key.split('/') as [string, string];
+    cells.push({ vs: [], cols: [design, profile, 'not run', ...props.map(() => 'not run')] });
+  }
   // Each column as wide as its widest entry, so that long verdicts and state counts stay aligned.
   const w = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c.cols[i]!.length)));
   const row = (cols: string[], paint: (s: string, i: number) => string = (s) => s) => console.log(cols.map((c, i) => paint(i === cols.length - 1 ? c : c.padEnd(w[i]!), i)).join('  '));
@@ -97,10 +102,10 @@ export function printMatrix(run: RunRecord): void {
   for (const { vs, cols } of cells) {
     row(cols, (s, i) => {
       const v = vs[i - 3];
-      if (!v) return s;
+      if (!v) return i >= 2 && s === 'not run' ? pc.yellow(s) : s;
       return v.kind === 'violated' ? pc.red(s) : v.kind === 'holds' || v.kind === 'verified' ? pc.green(s) : pc.yellow(s);
     });
   }
-  const files = run.cells.flatMap((c) => c.findings.map((f) => `  ${c.design}/${c.profile} ${f.invariant} (${f.length} steps${f.shortest === true ? ', shortest' : ''}): ${f.file || '(not saved)'}`));
+  const files = run.cells.flatMap((c) => c.findings.map((f) => `  ${c.design}/${c.profile} ${f.invariant} (${f.length} steps${f.shortest === true ? ', shortest' : f.notCertified ? `, not certified shortest (${f.notCertified})` : ''}): ${f.file || '(not saved)'}`));
   if (files.length > 0) console.log(`\nCounterexamples (replay with \`fpcheck replay FILE\`):\n${files.join('\n')}`);
 }

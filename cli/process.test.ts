@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { listCounterexamples, loadCounterexample, replayFile } from '../counterexamples/index.ts';
-import { loadRunRecord } from '../reports/index.ts';
+import { coverageMarkdown, loadRunRecord } from '../reports/index.ts';
 import { EXIT } from './main.ts';
 
 /**
@@ -211,9 +211,9 @@ describe('signals to a search in one thread', () => {
     '%s stops `verify --workers 1 --depth 6` once it has printed progress: recorded as interrupted, its findings saved, exit 130',
     async (signal) => {
       const dir = mkdtempSync(join(tmpdir(), 'fpcheck-vint-'));
-      const run = fpcheck(['verify', '--design', 'direct-exact', '--profile', 'x2', '--depth', '6', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
-      // Depth 3 holds the first findings; depth 6 is far beyond what the search gets through before the signal.
-      await until(() => /3\/6 depth of direct-exact/.test(run.stderr()), 'progress to depth 3', run);
+      const run = fpcheck(['verify', '--design', 'direct-exact', '--profile', 'x2,split', '--depth', '6', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+      // The first findings come at depth 4; depth 6 is far beyond what the search gets through before the signal.
+      await until(() => /depth of direct-exact/.test(run.stderr()) && listCounterexamples(join(dir, 'cx')).length > 0, 'progress and a first counterexample saved', run);
       expect(run.exited()).toBe(false);
       run.kill(signal);
       // Before the fix the search held the main thread and this waited for the whole search (or the bound).
@@ -223,6 +223,10 @@ describe('signals to a search in one thread', () => {
       expect(record).toMatchObject({ interrupted: true, complete: false });
       expect(record.cells[0]!.interrupted).toBe(true);
       expect(record.cells[0]!.exhaustive!.depthDone).toBeLessThan(6);
+      // The cell never started keeps its place in the matrix, as not run, and the record says it is missing.
+      expect(record.cells.map((c) => c.profile)).toEqual(['split']);
+      expect(record.incomplete).toContain('1 of 2 cells not run');
+      expect(coverageMarkdown(record)).toMatch(/\| direct-exact \| x2 \| not run \| not run \|/);
       const found = record.cells.flatMap((c) => c.findings);
       expect(found.length).toBeGreaterThan(0);
       for (const f of found) expect(replayFile(f.file).status.kind).toBe('reproduces');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, test, vi } from 'vitest';
 import { listCounterexamples, loadCounterexample } from '../counterexamples/index.ts';
+import { verifyPlan } from '../properties/index.ts';
 import { loadRunRecord } from '../reports/index.ts';
 import { EXIT } from './output.ts';
 
@@ -56,6 +57,48 @@ describe('hostile files', () => {
     // A record nested too deep to hold anything is refused like any other bad file.
     writeFileSync(join(dir, 'runs', 'deep.json'), `${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}`);
     expect(fpcheck(['report', join(dir, 'runs', 'deep.json'), '--out', join(dir, 'out2')]).code).toBe(EXIT.badInput);
+  });
+
+  test('a hostile world size is refused in one line with exit 2, in a file (replay, report) or in flags (run, verify), before any world boots', () => {
+    const dir = scratch('size');
+    const good = COMMITTED.find((f) => f.includes('.pistachio.'))!;
+    const hostile = join(dir, 'huge.json');
+    const c = JSON.parse(readFileSync(good, 'utf8'));
+    writeFileSync(hostile, JSON.stringify({ ...c, config: { ...c.config, memoryPages: 16777216, superpageOrder: 1 } }));
+    const replay = fpcheck(['replay', hostile]);
+    expect(replay.code).toBe(EXIT.badInput);
+    expect(oneLine(replay.err)).toEqual([expect.stringMatching(/^fpcheck: .*huge\.json: config: describes no usable world: memoryPages 16777216 in superpages of 2\^1 pages \(superpageOrder 1\) makes 8388608 superpages, more than the bound of 16384/)]);
+    for (const cmd of [['run', '--runs', '5'], ['verify', '--depth', '2']]) {
+      const r = fpcheck([...cmd, '--memory', '16777216', '--superpage', '1', '--profile', 'fiasco', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+      expect(r.code, cmd[0]).toBe(EXIT.badInput);
+      expect(oneLine(r.err), cmd[0]).toEqual([expect.stringMatching(/^fpcheck: bad world configuration: memoryPages 16777216 .* more than the bound of 16384/)]);
+    }
+    // The bound is the named kernels': x2 stores fpages as sent, and a world of that memory boots at once.
+    expect(fpcheck(['verify', '--depth', '1', '--memory', '16777216', '--superpage', '1', '--profile', 'x2', '--design', 'direct-exact', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]).code).toBe(EXIT.ok);
+    // A record citing the file: the report is written and names it.
+    const ok = fpcheck(quick(dir));
+    expect(ok.code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    record.cells[0].findings[0].file = hostile;
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([expect.stringMatching(/^fpcheck: no trace picture: .*huge\.json: config: .*bound of 16384/)]);
+  });
+
+  test('a record naming a file that is no counterexample never copies its bytes into the report or the error line', () => {
+    const dir = scratch('leak');
+    const secret = join(dir, 'environ');
+    writeFileSync(secret, 'FPCHECK_SECRET=hunter2\0HOME=/root\0');
+    expect(fpcheck(quick(dir)).code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    record.cells[0].findings[0].file = secret;
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([`fpcheck: no trace picture: ${secret}: is not valid JSON`]);
+    for (const f of ['index.html', 'coverage.md', 'coverage.json']) expect(readFileSync(join(dir, 'out', f), 'utf8'), f).not.toMatch(/hunter2|FPCHECK_SECRET/);
+    expect(fpcheck(['replay', secret]).err).not.toMatch(/hunter2|FPCHECK_SECRET/);
   });
 
   test('devices and FIFOs are refused without being read', () => {
@@ -169,11 +212,53 @@ describe('what a run and its reports claim', () => {
     expect(readFileSync(join(dir, 'out', 'index.html'), 'utf8')).toMatch(/<h1>fpcheck report<\/h1><p class="incomplete"[^>]*><strong>INCOMPLETE \(time limit\)/);
   });
 
+  test('verify --depth 0 checks nothing, so it is refused (exit 2), never printed verified; the library refuses it too', () => {
+    const dir = scratch('depth0');
+    const r = fpcheck(['verify', '--depth', '0', '--design', 'direct-exact', '--profile', 'x2', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+    expect(r.code).toBe(EXIT.badInput);
+    expect(r.out).not.toMatch(/verified/);
+    expect(stripVTControlCharacters(r.err)).toMatch(/--depth must be a whole number from 1 to 64, got "0"/);
+    expect(existsSync(join(dir, 'runs', 'latest.json'))).toBe(false);
+    expect(() => verifyPlan({ depth: 0 })).toThrow(/depth 0 checks nothing/);
+  });
+
   test('one shard alone says it is one shard', () => {
     const dir = scratch('shard');
     const r = fpcheck([...quick(dir), '--shard', '1/2']);
     expect(r.out).toMatch(/INCOMPLETE \(shard 1 of 2\)/);
     expect(loadRunRecord(join(dir, 'runs', 'latest.json'))).toMatchObject({ complete: false, incomplete: ['shard 1 of 2'] });
+  });
+
+  test('--shard 1/1 is the whole search: complete', () => {
+    const dir = scratch('shard11');
+    const r = fpcheck([...quick(dir), '--shard', '1/1']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).not.toMatch(/INCOMPLETE/);
+    expect(loadRunRecord(join(dir, 'runs', 'latest.json'))).toMatchObject({ complete: true, incomplete: [] });
+  });
+
+  test('a record that says complete but lacks a cell of its own matrix is refused by report, naming the field', () => {
+    const dir = scratch('lacks');
+    expect(fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2,split', '--runs', '10', '--certify', '0', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]).code).toBe(EXIT.ok);
+    const record = JSON.parse(readFileSync(join(dir, 'runs', 'latest.json'), 'utf8'));
+    expect(record.complete).toBe(true);
+    record.cells = record.cells.slice(0, 1);
+    writeFileSync(join(dir, 'runs', 'latest.json'), JSON.stringify(record));
+    const report = fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]);
+    expect(report.code).toBe(EXIT.badInput);
+    expect(oneLine(report.err)).toEqual([expect.stringMatching(/latest\.json: complete: a complete record must hold every cell of its matrix; it lacks direct-exact\/x2/)]);
+  });
+
+  test('with more than 4 clients symmetry reduction is off, and verify, the record and the report say so', () => {
+    const dir = scratch('sym5');
+    const r = fpcheck(['verify', '--clients', '5', '--memory', '64', '--depth', '2', '--design', 'direct-exact', '--profile', 'x2', '--workers', '1', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(stripVTControlCharacters(r.out)).toContain('Symmetry reduction is off: it is for worlds of at most 4 clients, and this one has 5');
+    const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
+    expect(record.symmetry).toBe(false);
+    expect(record.cells[0]!.exhaustive!.symmetry).toBe(false);
+    expect(fpcheck(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')]).code).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'out', 'coverage.md'), 'utf8')).toContain('(no symmetry reduction)');
   });
 
   test('report in a fresh directory says to run first', () => {

@@ -115,7 +115,7 @@ export type Plan = ReturnType<typeof planOf>;
 /** The full check options with defaults filled in and designs resolved; throws RangeError on bad input. */
 export function planOf(opts: CheckOptions) {
   const config: WorldConfig = { ...DEFAULT_CONFIG, ...opts.config };
-  const problems = configProblems(config);
+  const problems = configProblems(config, []);
   if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
   if (opts.shard && !(Number.isInteger(opts.shard.count) && opts.shard.count >= 1 && Number.isInteger(opts.shard.index) && opts.shard.index >= 1 && opts.shard.index <= opts.shard.count)) {
     throw new RangeError(`bad shard ${opts.shard.index}/${opts.shard.count}: want i/n with 1 <= i <= n`);
@@ -140,6 +140,9 @@ export function planOf(opts: CheckOptions) {
   const invariants = opts.invariants ?? INVARIANTS;
   const profiles = PROFILE_NAMES.filter((p) => (opts.profiles ?? PROFILE_NAMES).includes(p));
   const cells = cellsOf(designs, profiles);
+  // Sizes bounded for the profiles of the cells only: x2's fpages do not care about superpages.
+  const sized = configProblems(config, [...new Set(cells.map((c) => c.profile))]);
+  if (sized.length > 0) throw new RangeError(`bad world configuration: ${sized.join('; ')}`);
   if (cells.length === 0) {
     const names = designs.map((d) => d.name).join(', ');
     throw new RangeError(`no cell to search: ${names || 'no design'} ${designs.length === 1 ? 'runs' : 'run'} on none of the profiles asked for (${profiles.join(', ') || 'none'})${designs.length === 1 ? `; ${names} runs on ${PROFILE_NAMES.filter((p) => designs[0]!.supports(p)).join(', ')}` : ''}`);

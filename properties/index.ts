@@ -9,7 +9,8 @@ export { applicableCommand, drawIntent, DEFAULT_WEIGHTS, intentArbitrary, resolv
 export * from './stats.ts';
 export { cellSeed, fnv1a } from './seed.ts';
 export { check, checkUnit, cellsOf, unitsOf, blocksPerCell, CellJoin, planOf, resultOf, DEFAULT_BLOCK_RUNS, type CheckOptions, type CheckResult, type SearchBudget, type Progress, type Shard, type Unit, type Plan } from './check.ts';
-export { verify, verifyPlan, DEFAULT_VERIFY_DEPTH, DEFAULT_VERIFY_BYTES, type VerifyOptions } from './verify/matrix.ts';
+export { verify, verifyPlan, symmetryIn, DEFAULT_VERIFY_DEPTH, DEFAULT_VERIFY_BYTES, type VerifyOptions } from './verify/matrix.ts';
+export { MAX_SYMMETRIC_CLIENTS } from './verify/bfs.ts';
 export { exhaustiveSearch, NotVerifiableError, SHARD_DEPTH, type ExhaustiveOptions, type ExhaustiveResult, type ExhaustiveViolation } from './verify/bfs.ts';
 export { exhaustiveSearchPooled } from './verify/pool.ts';
 export { certify, DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CONFIG, designNamed } from '../model/index.ts';
 import { INVARIANTS, searchCell } from '../properties/index.ts';
-import { verdictOf, wilsonLower } from './index.ts';
+import { showVerdict, verdictOf, wilsonLower } from './index.ts';
 
 describe('verdicts and evidence', () => {
   test('the Wilson bound lies below the observed share and tightens with more runs', () => {
@@ -18,5 +18,16 @@ describe('verdicts and evidence', () => {
     const cell = (r: typeof thin) => ({ design: r.design, profile: r.profile, blocks: r.blocks, interrupted: false, timedOut: false, stats: r.stats, findings: [] });
     expect(verdictOf(cell(thin), 'safety')).toMatchObject({ kind: 'insufficient-evidence', invariant: 'safety.no-extant-after-dealloc' });
     expect(verdictOf(cell(full), 'safety').kind).toBe('holds');
+  });
+
+  test('an invariant never checked non-vacuously (no share required) is reported vacuous, never holds', () => {
+    // No grant is drawn, so no kernel refusal is met: structure.refused-changes-nothing is vacuous in every run.
+    const weights = { alloc: 5, request: 12, share: 5, release: 3, dealloc: 3, map: 4, grant: 0, unmap: 2, touch: 4, exit: 1 };
+    const r = searchCell(designNamed('direct-exact')!, 'x2', DEFAULT_CONFIG, INVARIANTS, { runs: 60, maxCommands: 30, seed: 3, certifyTransitions: 0, weights });
+    expect(r.stats.invariants['structure.refused-changes-nothing']!.runsNonVacuous).toBe(0);
+    const cell = { design: r.design, profile: r.profile, blocks: r.blocks, interrupted: false, timedOut: false, stats: r.stats, findings: [] };
+    const v = verdictOf(cell, 'structure');
+    expect(v).toMatchObject({ kind: 'insufficient-evidence', invariant: 'structure.refused-changes-nothing', share: 0 });
+    expect(showVerdict(v)).toBe('vacuous (structure.refused-changes-nothing never checked)');
   });
 });

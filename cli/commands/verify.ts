@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { UsageError } from '../../counterexamples/index.ts';
-import { NotVerifiableError, verify, verifyPlan } from '../../properties/index.ts';
+import { MAX_SYMMETRIC_CLIENTS, NotVerifiableError, symmetryIn, verify, verifyPlan } from '../../properties/index.ts';
 import { PROPERTIES, runRecordOf, showVerdict, verdictOf } from '../../reports/index.ts';
 import { ProgressLine, workersFor } from '../output.ts';
 import { FindingSaver } from './findings.ts';
@@ -20,6 +20,7 @@ export async function verifyCommand(flags: VerifyFlags, version: string): Promis
   const plan = planned(flags, () => verifyPlan(options));
   const c = plan.config;
   console.log(pc.bold(`Exhaustive search to depth ${plan.depth} in a world of ${c.clients} clients, ${c.memoryPages} pages, quota ${c.quota}, client spaces of ${2 ** c.clientSpaceOrder} pages, blocks up to ${2 ** c.maxOrder}, proxy spaces of ${2 ** c.proxySpaceOrder}, superpages of ${2 ** c.superpageOrder}`));
+  if (flags.symmetry && !symmetryIn(c, flags.symmetry)) console.log(pc.yellow(`Symmetry reduction is off: it is for worlds of at most ${MAX_SYMMETRIC_CLIENTS} clients, and this one has ${c.clients}; the record and reports say so`));
   const saver = new FindingSaver(flags.out, version);
   const progress = new ProgressLine();
   const stop = onInterrupt();

@@ -23,7 +23,7 @@ export interface ReplayResult {
 /** Replays a counterexample on a fresh world, from its content alone. Deterministic. */
 export function replayCounterexample(c: CounterexampleFile, file = '(memory)', designs: readonly Design[] = DESIGNS): ReplayResult {
   // Each field can be in range while the whole makes no world (found by the fuzz campaign).
-  const problems = configProblems(c.config);
+  const problems = configProblems(c.config, [c.profile as ProfileName]);
   if (problems.length > 0) throw new BadFileError(file, 'config', `describes no usable world: ${problems.join('; ')}`);
   const design = designs.find((d) => d.name === c.design);
   if (!design) throw new BadFileError(file, 'design', `unknown design ${JSON.stringify(c.design)}${designNamed(c.design) ? '' : ' (not a registered one: replay a design of your own through the library, giving it the design)'}`);

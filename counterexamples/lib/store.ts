@@ -183,7 +183,9 @@ export function parseValidated<T>(text: string, file: string, schema: ZodType<T>
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BadFileError(file, '', e instanceof RangeError ? 'is nested too deeply to read' : `is not valid JSON (${(e as Error).message})`);
+    // Never the parser's own message: it quotes the file's text, which may be anything (a record can name /proc/self/environ).
+    const at = /at position (\d+)/.exec((e as Error).message);
+    throw new BadFileError(file, '', e instanceof RangeError ? 'is nested too deeply to read' : `is not valid JSON${at ? ` (at character ${at[1]})` : ''}`);
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const o = data as Record<string, unknown>;

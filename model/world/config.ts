@@ -1,4 +1,4 @@
-import { MAX_ORDER } from '../kernel/index.ts';
+import { MAX_ORDER, profile, type ProfileName } from '../kernel/index.ts';
 
 /** The world a search runs in. All sizes are in pages. */
 export interface WorldConfig {
@@ -43,10 +43,21 @@ export const DEFAULT_CONFIG: WorldConfig = {
 export const VERIFY_CONFIG: WorldConfig = DEFAULT_CONFIG;
 
 /**
- * Reasons the configuration makes no sense, empty when it is usable. Pure.
+ * The most hardware pages (superpages, or base pages inside a block) a world of a named-kernel
+ * profile (`fiasco`, `pistachio`) may hold: memory of `memoryPages` is booted as
+ * `memoryPages / 2^superpageOrder` superpage mappings, and a block of `2^maxOrder` pages may be
+ * cut into `2^(maxOrder - superpageOrder)` of them. 2^14 takes ia32 (superpages of 2^10 pages)
+ * up to the largest memory, 2^24 pages; a world this size boots in well under a second and tens
+ * of MB. Beyond it a hostile file or flag would run for minutes and out of memory.
+ */
+export const MAX_HARDWARE_PAGES = 2 ** 14;
+
+/**
+ * Reasons the configuration makes no sense, empty when it is usable. Pure. With `profiles`, the
+ * bound on hardware pages applies only if one of them is a named kernel's (without, always).
  * @example configProblems({ ...DEFAULT_CONFIG, clients: 0 }) // ['clients must be a whole number from 1 to 64, got 0']
  */
-export function configProblems(c: WorldConfig): string[] {
+export function configProblems(c: WorldConfig, profiles?: readonly ProfileName[]): string[] {
   const out: string[] = [];
   const whole = (name: keyof WorldConfig, min: number, max: number) => {
     const v = c[name];
@@ -64,5 +75,11 @@ export function configProblems(c: WorldConfig): string[] {
   if (c.maxOrder > c.clientSpaceOrder) out.push(`maxOrder ${c.maxOrder} does not fit a client space of order ${c.clientSpaceOrder}`);
   if (c.maxOrder > c.proxySpaceOrder) out.push(`maxOrder ${c.maxOrder} does not fit a proxy space of order ${c.proxySpaceOrder}`);
   if (c.clients * c.quota > c.memoryPages) out.push(`${c.clients} clients with a quota of ${c.quota} pages need ${c.clients * c.quota} pages, more than the ${c.memoryPages} of memory`);
+  if (!profiles || profiles.some((p) => profile(p).granularity === 'hardware')) {
+    const frames = Math.ceil(c.memoryPages / 2 ** c.superpageOrder);
+    if (frames > MAX_HARDWARE_PAGES) out.push(`memoryPages ${c.memoryPages} in superpages of 2^${c.superpageOrder} pages (superpageOrder ${c.superpageOrder}) makes ${frames} superpages, more than the bound of ${MAX_HARDWARE_PAGES} for the fiasco and pistachio profiles: raise superpageOrder or lower memoryPages`);
+    const pieces = 2 ** Math.max(0, c.maxOrder - c.superpageOrder);
+    if (pieces > MAX_HARDWARE_PAGES) out.push(`maxOrder ${c.maxOrder} with superpageOrder ${c.superpageOrder} cuts a block into ${pieces} superpages, more than the bound of ${MAX_HARDWARE_PAGES} for the fiasco and pistachio profiles`);
+  }
   return out;
 }

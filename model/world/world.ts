@@ -80,7 +80,7 @@ export class World implements WorldView {
     readonly design: Design,
     readonly profile: ProfileName,
   ) {
-    const problems = configProblems(config);
+    const problems = configProblems(config, [profile]);
     if (!design.supports(profile)) problems.push(`design ${design.name} does not run on the ${profile} kernel`);
     if (problems.length > 0) throw new WorldConfigError(problems);
     this.kernel = new Kernel(config.memoryPages, profile, { superpageOrder: config.superpageOrder });

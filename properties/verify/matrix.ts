@@ -6,7 +6,7 @@ import { paranoid as fullChecks } from '../invariants/paranoid.ts';
 import { emptyStats } from '../stats.ts';
 import type { CellResult, Finding } from '../search.ts';
 import { totalmem } from 'node:os';
-import type { DepthProgress, ExhaustiveViolation } from './bfs.ts';
+import { MAX_SYMMETRIC_CLIENTS, type DepthProgress, type ExhaustiveViolation } from './bfs.ts';
 import { exhaustiveSearchPooled } from './pool.ts';
 
 /** The depth `verify` searches to unless told otherwise: every sequence of four commands. */
@@ -40,10 +40,11 @@ export interface VerifyOptions {
 /** The verify plan: options with defaults filled in and designs resolved; throws RangeError on bad input. */
 export function verifyPlan(opts: VerifyOptions) {
   const config: WorldConfig = { ...VERIFY_CONFIG, ...opts.config };
-  const problems = configProblems(config);
+  const problems = configProblems(config, []);
   if (problems.length > 0) throw new RangeError(`bad world configuration: ${problems.join('; ')}`);
   const depth = opts.depth ?? DEFAULT_VERIFY_DEPTH;
-  if (!(Number.isInteger(depth) && depth >= 0 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 0 to 64`);
+  // Depth 0 judges no transition: it would verify everything while checking nothing.
+  if (!(Number.isInteger(depth) && depth >= 1 && depth <= 64)) throw new RangeError(`bad depth ${depth}: want a whole number from 1 to 64 (depth 0 checks nothing)`);
   const designs = (opts.designs ?? DESIGNS).map((d) => {
     if (typeof d !== 'string') return d;
     const found = designNamed(d);
@@ -52,9 +53,21 @@ export function verifyPlan(opts: VerifyOptions) {
   });
   const profiles = PROFILE_NAMES.filter((p) => (opts.profiles ?? PROFILE_NAMES).includes(p));
   const cells = cellsOf(designs, profiles);
+  // Sizes bounded for the profiles of the cells only: x2's fpages do not care about superpages.
+  const sized = configProblems(config, [...new Set(cells.map((c) => c.profile))]);
+  if (sized.length > 0) throw new RangeError(`bad world configuration: ${sized.join('; ')}`);
   if (cells.length === 0) throw new RangeError(`no cell to search: ${designs.map((d) => d.name).join(', ')} on none of ${profiles.join(', ')}`);
   const invariants = opts.invariants ?? INVARIANTS;
   return { config, depth, designs, profiles, cells, invariants: opts.paranoid ? fullChecks(invariants) : invariants };
+}
+
+/**
+ * Whether the search counts states equal up to renamed clients once: as asked (default on), but
+ * never for more than `MAX_SYMMETRIC_CLIENTS` clients (the renamings would outnumber the savings),
+ * so that the record and the reports never say on when it was off.
+ */
+export function symmetryIn(config: WorldConfig, asked: boolean | undefined): boolean {
+  return (asked ?? true) && config.clients <= MAX_SYMMETRIC_CLIENTS;
 }
 
 /** The memory a cell's search may hold by default: a quarter of this machine's, at most 4 GiB. */
@@ -125,7 +138,7 @@ export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
   return {
     search: 'exhaustive',
     config: plan.config,
-    options: { runs: 0, maxCommands: plan.depth, seed: 0, blockRuns: 1, certifyTransitions: 0, depth: plan.depth, symmetry: opts.symmetry ?? true, ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
+    options: { runs: 0, maxCommands: plan.depth, seed: 0, blockRuns: 1, certifyTransitions: 0, depth: plan.depth, symmetry: symmetryIn(plan.config, opts.symmetry), ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}) },
     matrix: { designs: plan.designs.map((d) => d.name), profiles: plan.profiles },
     ...(opts.shard ? { shard: opts.shard } : {}),
     cells,

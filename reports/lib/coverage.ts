@@ -1,6 +1,7 @@
 import { COMMAND_KINDS, KERNEL_BRANCHES, profile, profileRules, type ProfileName } from '../../model/index.ts';
 import { INVARIANTS, PROPERTIES } from '../../properties/index.ts';
 import type { RunRecord } from './record.ts';
+import { missingCells } from './record.ts';
 import { completeness, headline, n, searched, statesNote } from './summary.ts';
 import { showVerdict, verdictOf, type CellVerdict } from './verdicts.ts';
 
@@ -97,9 +98,10 @@ export function coverageMarkdown(run: RunRecord): string {
   lines.push(headline(run), '');
   lines.push('## Verdicts', '', `| design | profile | searched | ${PROPERTIES.join(' | ')} |`, `|---|---|---|${PROPERTIES.map(() => '---').join('|')}|`);
   for (const c of run.cells) lines.push(`| ${c.design} | ${c.profile} | ${searched(c)} | ${PROPERTIES.map((p) => showVerdict(verdictOf(c, p))).join(' | ')} |`);
+  for (const key of missingCells(run)) lines.push(`| ${key.split('/').join(' | ')} | not run | ${PROPERTIES.map(() => 'not run').join(' | ')} |`);
   const findings = () => {
     lines.push('', '## Counterexamples', '');
-    for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : ' (shortest unknown)'}: ${f.message} (\`${f.file || 'not saved'}\`)`);
+    for (const c of run.cells) for (const f of c.findings) lines.push(`- **${c.design} / ${c.profile}**: \`${f.invariant}\` after ${f.length} steps${f.shortest === true ? ' (shortest)' : f.notCertified ? ` (not certified shortest: ${f.notCertified})` : ' (shortest unknown)'}: ${f.message} (\`${f.file || 'not saved'}\`)`);
     return `${lines.join('\n')}\n`;
   };
   if (run.search === 'exhaustive') {

@@ -115,7 +115,7 @@ export function mergeRuns(parts: ReadonlyArray<{ readonly file: string; readonly
     .sort((a, b) => rank(a.design, a.profile) - rank(b.design, b.profile));
   const { shard: _shard, ...merged } = first.record;
   const interrupted = parts.some((p) => p.record.interrupted);
-  const incomplete = incompleteness({ interrupted, cells });
+  const incomplete = incompleteness({ interrupted, matrix: merged.matrix, cells });
   // A cell searched in only some of its blocks (or shards) was not searched in full.
   if (cells.some((c) => c.interrupted) && !interrupted) incomplete.push('missing blocks');
   return { ...merged, interrupted, complete: incomplete.length === 0, incomplete, cells };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema, parseValidated, readValidated, type FormatOf } from '../../counterexamples/index.ts';
+import { designNamed, PROFILE_NAMES, type ProfileName } from '../../model/index.ts';
 import type { CheckResult, Finding, Shard } from '../../properties/index.ts';
 import type { RecordedCell } from './verdicts.ts';
 
@@ -88,6 +89,7 @@ export const runRecordSchema = z
                 message: z.string().max(10_000),
                 file: z.string().max(1000),
                 shortest: z.union([z.literal(true), z.literal('unknown')]),
+                notCertified: z.enum(['time limit', 'interrupted']).optional(),
               }),
             )
             .max(100),
@@ -128,15 +130,43 @@ export const runRecordSchema = z
       for (const b of c.blocks) if (r.search === 'random' && b >= blocks) ctx.addIssue({ code: 'custom', path: ['cells', i, 'blocks'], message: `block ${b} is past the ${blocks} blocks of ${r.runs} runs in blocks of ${r.blockRuns}` });
       if (r.search === 'exhaustive' && !c.exhaustive) ctx.addIssue({ code: 'custom', path: ['cells', i, 'exhaustive'], message: 'an exhaustive run record must say how deep each cell was searched' });
     });
+    const missing = missingCells(r);
+    if (r.complete && missing.length > 0) ctx.addIssue({ code: 'custom', path: ['complete'], message: `a complete record must hold every cell of its matrix; it lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}` });
     if (r.complete !== (r.incomplete.length === 0)) ctx.addIssue({ code: 'custom', path: ['complete'], message: '`complete` must be true exactly when `incomplete` gives no reason' });
   });
 
+/**
+ * The cells of a matrix, `design/profile` in matrix order: every profile a registered design runs
+ * on. A design fpcheck does not know (a user's own) has the cells the record holds for it. Pure.
+ */
+export function matrixCells(matrix: { readonly designs: readonly string[]; readonly profiles: readonly string[] }, cells: ReadonlyArray<{ readonly design: string; readonly profile: string }>): string[] {
+  return matrix.designs.flatMap((d) => {
+    const design = designNamed(d);
+    return matrix.profiles.filter((p) => (design && (PROFILE_NAMES as readonly string[]).includes(p) ? design.supports(p as ProfileName) : cells.some((c) => c.design === d && c.profile === p))).map((p) => `${d}/${p}`);
+  });
+}
+
+/** The cells of the matrix a result or record holds no result for (not started: an interrupt, a lost shard). Pure. */
+export function missingCells(r: { readonly matrix?: { readonly designs: readonly string[]; readonly profiles: readonly string[] }; readonly cells: ReadonlyArray<{ readonly design: string; readonly profile: string }> }): string[] {
+  if (!r.matrix) return [];
+  const have = new Set(r.cells.map((c) => `${c.design}/${c.profile}`));
+  return matrixCells(r.matrix, r.cells).filter((k) => !have.has(k));
+}
+
 /** Why a result does not cover every cell in full; empty when it does. Pure. */
-export function incompleteness(result: { readonly shard?: Shard | undefined; readonly interrupted: boolean; readonly cells: ReadonlyArray<{ readonly timedOut: boolean }> }): string[] {
+export function incompleteness(result: {
+  readonly shard?: Shard | undefined;
+  readonly interrupted: boolean;
+  readonly matrix?: { readonly designs: readonly string[]; readonly profiles: readonly string[] };
+  readonly cells: ReadonlyArray<{ readonly design: string; readonly profile: string; readonly timedOut: boolean }>;
+}): string[] {
   const out: string[] = [];
-  if (result.shard) out.push(`shard ${result.shard.index} of ${result.shard.count}`);
+  // One shard of one is the whole search.
+  if (result.shard && result.shard.count > 1) out.push(`shard ${result.shard.index} of ${result.shard.count}`);
   if (result.interrupted) out.push('interrupted');
   if (result.cells.some((c) => c.timedOut)) out.push('time limit');
+  const missing = missingCells(result);
+  if (missing.length > 0) out.push(`${missing.length} of ${matrixCells(result.matrix!, result.cells).length} cells not run`);
   return out;
 }
 
@@ -171,7 +201,7 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
       timedOut: c.timedOut,
       blocks: [...c.blocks],
       stats: c.stats,
-      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, block: f.block, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f), shortest: f.shortest })),
+      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, block: f.block, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f), shortest: f.shortest, ...(f.notCertified ? { notCertified: f.notCertified } : {}) })),
       ...(c.exhaustive ? { exhaustive: { ...c.exhaustive, statesPerDepth: [...c.exhaustive.statesPerDepth] } } : {}),
     })),
   };

@@ -1,4 +1,4 @@
-import type { RunRecord } from './record.ts';
+import { matrixCells, type RunRecord } from './record.ts';
 import type { RecordedCell } from './verdicts.ts';
 import { SHARD_DEPTH } from '../../properties/index.ts';
 
@@ -10,7 +10,7 @@ export function headline(run: RunRecord): string {
     const done = run.cells.map((c) => c.exhaustive?.depthDone ?? 0);
     const [lo, hi] = [Math.min(...done), Math.max(...done)];
     const reached = done.length === 0 ? '' : lo === run.depth ? `, every cell to depth ${run.depth}` : lo === hi ? `, every cell to depth ${lo} of ${run.depth}` : `, cells to depth ${lo}..${hi}`;
-    return `exhaustive search to depth ${run.depth}${run.symmetry === false ? ' (no symmetry reduction)' : ''}${run.timeLimit ? `, ${run.timeLimit} s a cell` : ''}: ${run.cells.length} cells${reached}`;
+    return `exhaustive search to depth ${run.depth}${run.symmetry === false ? ' (no symmetry reduction)' : ''}${run.timeLimit ? `, ${run.timeLimit} s a cell` : ''}: ${run.cells.length} of ${matrixCells(run.matrix, run.cells).length} cells${reached}`;
   }
   const made = run.cells.map((c) => c.stats.runs);
   const runs = made.length === 0 ? 'no cell searched' : Math.min(...made) === Math.max(...made) ? `${n(made[0]!)} runs made in every cell` : `${n(Math.min(...made))}..${n(Math.max(...made))} runs made per cell`;
@@ -21,7 +21,7 @@ export function headline(run: RunRecord): string {
 export function completeness(run: RunRecord): string | null {
   if (run.complete) return null;
   const short = run.cells.filter((c) => c.interrupted || c.timedOut || (c.exhaustive && c.exhaustive.depthDone < c.exhaustive.depth) || (run.search === 'random' && c.stats.runs < run.runs && c.findings.length < Object.keys(c.stats.invariants).length)).length;
-  return `INCOMPLETE (${run.incomplete.join('; ')}): ${short} of ${run.cells.length} cells fell short of the budget${run.shard ? `, and this record holds one shard: the other slices of the matrix were not searched here` : ''}`;
+  return `INCOMPLETE (${run.incomplete.join('; ')}): ${short} of ${run.cells.length} cells fell short of the budget${run.shard && run.shard.count > 1 ? `, and this record holds one shard: the other slices of the matrix were not searched here` : ''}`;
 }
 
 /** What was searched in one cell, for a matrix column. Pure. */

@@ -1,4 +1,4 @@
-import { loadCounterexample } from '../../counterexamples/index.ts';
+import { loadCounterexample, replayCounterexample } from '../../counterexamples/index.ts';
 import { designNamed, framesOf, overlaps, PHYSMEM, SIGMA0, type Command, type Fpage, type MapNode, type ProfileName, type World } from '../../model/index.ts';
 import { allocated, entitled, providersOf, runCommands } from '../../properties/index.ts';
 
@@ -42,6 +42,8 @@ const meeting = (w: World, frames: readonly Fpage[]): MapNode[] => [...w.kernel.
  */
 export function tracePicture(file: string): TracePicture {
   const c = loadCounterexample(file);
+  // Only a file that validates whole (design, profile, world size, invariants) is replayed here: else a BadFileError names what is wrong.
+  replayCounterexample(c, file);
   const design = designNamed(c.design)!;
   const scenario = { config: c.config, design, profile: c.profile as ProfileName };
   const commands = c.commands as Command[];

@@ -11,6 +11,8 @@ export interface RecordedFinding {
   readonly message: string;
   readonly file: string;
   readonly shortest: Shortest;
+  /** Why it is not certified shortest: the certification stopped at the time limit or an interrupt. */
+  readonly notCertified?: 'time limit' | 'interrupted';
 }
 
 /** One design x profile cell as the run record keeps it. */
@@ -26,7 +28,7 @@ export type CellVerdict =
   | { readonly kind: 'violated'; readonly finding: RecordedFinding }
   /** The random search found nothing in `runs` runs, and every invariant was put to the test often enough. */
   | { readonly kind: 'holds'; readonly nonVacuousChecks: number; readonly runs: number }
-  /** No counterexample, but the invariant was too rarely put to the test to call it holding. */
+  /** No counterexample, but the invariant was too rarely put to the test to call it holding (`share` 0: never, in any run). */
   | { readonly kind: 'insufficient-evidence'; readonly invariant: string; readonly share: number; readonly lowerBound: number; readonly required: number }
   /** The exhaustive search judged every command sequence of up to `depth` commands and found no violation. */
   | { readonly kind: 'verified'; readonly depth: number; readonly states: number; readonly transitions: number }
@@ -64,7 +66,8 @@ export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
     if (!c) continue;
     checks += c.holds;
     const lower = wilsonLower(c.runsNonVacuous, cell.stats.runs);
-    if (inv.minNonVacuousShare > 0 && lower < inv.minNonVacuousShare) {
+    // Never checked non-vacuously in runs that were made: whatever its required share, that is no evidence it holds.
+    if ((inv.minNonVacuousShare > 0 && lower < inv.minNonVacuousShare) || (cell.stats.runs > 0 && c.runsNonVacuous === 0)) {
       return { kind: 'insufficient-evidence', invariant: inv.name, share: cell.stats.runs ? c.runsNonVacuous / cell.stats.runs : 0, lowerBound: lower, required: inv.minNonVacuousShare };
     }
   }
@@ -79,6 +82,7 @@ export const showVerdict = (v: CellVerdict): string =>
     .with({ kind: 'violated' }, (x) => `VIOLATED (${x.finding.length} steps${x.finding.shortest === true ? ', shortest' : ''})`)
     .with({ kind: 'holds' }, (x) => `holds (${x.nonVacuousChecks})`)
     // The bound compared, not the share seen: a share of 100% in 3 runs still falls short of 50%.
+    .with({ kind: 'insufficient-evidence', share: 0 }, (x) => `vacuous (${x.invariant} never checked)`)
     .with({ kind: 'insufficient-evidence' }, (x) => `thin (≥${pct(x.lowerBound)} < ${pct(x.required)})`)
     .with({ kind: 'verified' }, (x) => `verified to depth ${x.depth}`)
     .with({ kind: 'depth-limited' }, (x) => `depth ${x.depthDone} of ${x.depth} (${x.reason})`)
