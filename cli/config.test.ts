@@ -57,7 +57,9 @@ describe('fpcheck.config and --design', () => {
     expect(await main(['replay', '-q', '--config', at('fpcheck.config.mjs'), at(`cx/${saved[0]}`)])).toBe(EXIT.ok);
     expect(out()).toMatch(/reproduces/);
     // Without the config, the file's design is unknown: bad input, not a crash.
-    expect(await main(['replay', '-q', '--config', at('nothing.mjs'), at(`cx/${saved[0]}`)])).toBe(EXIT.badInput);
+    writeFileSync(at('empty.mjs'), 'export default {};\n');
+    expect(await main(['replay', '-q', '--config', at('empty.mjs'), at(`cx/${saved[0]}`)])).toBe(EXIT.badInput);
+    expect(out()).toMatch(/unknown design "leaky"/);
     expect(await main(['replay', '-q', '--design', at('leaky.mjs'), '--config', at('fpcheck.config.mjs'), at(`cx/${saved[0]}`)])).toBe(EXIT.ok);
     expect(await main(['report', '--config', at('fpcheck.config.mjs'), '--runs-dir', at('runs'), '--out', at('html')])).toBe(EXIT.ok);
     expect(readFileSync(at('html/index.html'), 'utf8')).toMatch(/leaky/);
@@ -67,10 +69,12 @@ describe('fpcheck.config and --design', () => {
   });
 
   test('--design names a module directly, beside built-in designs by name', async () => {
-    captured();
+    const out = captured();
     const dir = project();
     const at = (p: string) => join(dir, p);
-    expect(await main(['run', '--config', at('none.mjs'), '--design', at('leaky.mjs'), '--design', 'direct-exact', '--profile', 'x2', '--runs', '5', '--certify', '0', '--workers', '2', '--out', at('cx'), '--runs-dir', at('runs')])).toBe(EXIT.badInput);
+    expect(await main(['run', '--config', at('none.mjs'), '--design', at('leaky.mjs')])).toBe(EXIT.badInput);
+    expect(await main(['run', '--config', at('fpcheck.config.mjs'), '--design', 'no-such', '--out', at('cx'), '--runs-dir', at('runs')])).toBe(EXIT.badInput);
+    expect(out()).toMatch(/unknown design "no-such"; choose from leaky, direct-exact/);
     expect(await main(['run', '--config', at('fpcheck.config.mjs'), '--design', `${at('leaky.mjs')},direct-exact`, '--profile', 'x2', '--runs', '5', '--certify', '0', '--workers', '2', '--out', at('cx'), '--runs-dir', at('runs')])).toBe(EXIT.ok);
     expect(JSON.parse(readFileSync(at('runs/latest.json'), 'utf8')).matrix.designs).toEqual(['direct-exact', 'leaky']);
   });

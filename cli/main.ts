@@ -1,5 +1,4 @@
 import { Command as Cli, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
@@ -15,17 +14,7 @@ import { CONFIG_FILES, designsAsked, designsKnown, loadConfig, type FpcheckConfi
 
 export { EXIT };
 
-/** fpcheck's version, from the package.json above this module (one level up in the sources, two in `dist/`). */
-const VERSION = ((): string => {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // not there: look one level further up
-    }
-  }
-  return 'unknown';
-})();
+import { VERSION } from './version.ts';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
