@@ -67,6 +67,8 @@ export interface Finding {
   /** How far the search for a shorter one went: every path of up to `depth` commands judged, in `transitions` transitions. */
   readonly certified?: { readonly depth: number; readonly transitions: number };
   readonly provenance: FindingOrigin;
+  /** The run of its seed block (1-based) in which the random search met it (absent for the exhaustive search). */
+  readonly run?: number;
 }
 
 /** What an exhaustive search of one cell did (absent for the random search). */
@@ -159,6 +161,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       violation: min.violation,
       commands: min.commands,
       block,
+      run: opts.runs - runsLeft,
       shortest: min.commands.length === 1 ? true : 'unknown',
       provenance: { search: 'random', seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
     };

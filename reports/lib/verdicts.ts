@@ -11,6 +11,8 @@ export interface RecordedFinding {
   readonly message: string;
   readonly file: string;
   readonly shortest: Shortest;
+  /** The run of its seed block (1-based) that met it, for the random search. */
+  readonly run?: number;
 }
 
 /** One design x profile cell as the run record keeps it. */
