@@ -69,3 +69,4 @@ export {
   type ProfileName,
   type KernelProfile,
 } from './model/index.ts';
+export { defineConfig, type FpcheckConfig } from './cli/config.ts';

@@ -3,11 +3,14 @@
  * test per design x profile x property, named `design on profile > property`, so that
  * `vitest -t` and the vitest UI pick them; saved counterexamples become one test each.
  */
-import { describe, expect, test } from 'vitest';
-import { describeStatus, listCounterexamples, replayFile, saveFinding, showTrace } from './counterexamples/index.ts';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { writeRecord } from './cli/commands/record.ts';
+import { VERSION } from './cli/version.ts';
+import { describeStatus, listCounterexamples, makeDirs, replayFile, saveFinding, showTrace } from './counterexamples/index.ts';
 import { designNamed, DESIGNS, type Design } from './model/index.ts';
-import { check, planOf, PROPERTIES, type CheckOptions, type CheckResult, type Property } from './properties/index.ts';
-import { verdictOf, type RecordedCell } from './reports/index.ts';
+import { check, planOf, PROPERTIES, resultOf, type CellResult, type CheckOptions, type CheckResult, type Plan, type Property } from './properties/index.ts';
+import { runRecordOf, verdictOf, type RecordedCell } from './reports/index.ts';
 
 export interface DesignSuiteOptions extends Omit<CheckOptions, 'designs' | 'onProgress' | 'onFinding'> {
   /** Where a failing test saves its counterexample (default `counterexamples`). */
@@ -16,7 +19,26 @@ export interface DesignSuiteOptions extends Omit<CheckOptions, 'designs' | 'onPr
   readonly properties?: readonly Property[];
   /** Per-test timeout in milliseconds (default 120 s: a cell's search runs inside the first of its tests). */
   readonly timeout?: number;
+  /**
+   * Write a run record after the file's tests (`true`: under `reports/runs/`; a string: in that
+   * directory), with every finding saved under `out`, so that `npx fpcheck report` gives the
+   * coverage report and HTML page of these designs. Off by default.
+   */
+  readonly record?: boolean | string;
 }
+
+/** A JavaScript identifier for a design's name, as a user would likely have called its variable: `unmap-revoke` becomes `unmapRevoke`. */
+export const identifierOf = (name: string): string => {
+  const words = name.split(/[^A-Za-z0-9_$]+/).filter((w) => w.length > 0);
+  const id = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  return /^[A-Za-z_$]/.test(id) ? id : `design${id.charAt(0).toUpperCase()}${id.slice(1)}`;
+};
+
+/** How to replay a saved file, as code and commands that can be pasted as they are. */
+export const replayHint = (design: Design, out: string, file: string): string =>
+  designNamed(design.name) === design
+    ? `npx fpcheck replay ${file}`
+    : `replaySuite(${JSON.stringify(out)}, { designs: [${identifierOf(design.name)}] }); // in a vitest file, ${identifierOf(design.name)} being your design ${JSON.stringify(design.name)}; or, with the design in fpcheck.config.mjs: npx fpcheck replay ${file}`;
 
 /**
  * Registers one test per design x profile x property. Each cell is searched once, by the first
@@ -28,11 +50,19 @@ export interface DesignSuiteOptions extends Omit<CheckOptions, 'designs' | 'onPr
  */
 export function checkDesigns(designs: Design | readonly Design[], opts: DesignSuiteOptions = {}): void {
   const list: readonly Design[] = Array.isArray(designs) ? designs : [designs as Design];
-  const { out = 'counterexamples', properties = PROPERTIES, timeout = 120_000, ...options } = opts;
+  const { out = 'counterexamples', properties = PROPERTIES, timeout = 120_000, record, ...options } = opts;
   const plan = planOf({ ...options, designs: [...list] });
-  for (const { design, profile } of plan.cells) {
+  const done = new Map<number, CellResult>();
+  if (record) afterAll(() => writeSuiteRecord(plan, done, typeof record === 'string' ? record : join('reports', 'runs'), out, options.paranoid ?? false));
+  for (const [index, { design, profile }] of plan.cells.entries()) {
     let result: CheckResult | null = null;
-    const searched = () => (result ??= check({ ...options, designs: [design], profiles: [profile] }));
+    const searched = () => {
+      if (!result) {
+        result = check({ ...options, designs: [design], profiles: [profile] });
+        done.set(index, result.cells[0]!);
+      }
+      return result;
+    };
     describe(`${design.name} on ${profile}`, () => {
       for (const property of properties) {
         test(property, { timeout }, () => {
@@ -42,7 +72,7 @@ export function checkDesigns(designs: Design | readonly Design[], opts: DesignSu
           const v = verdictOf(cell, property);
           if (v.kind === 'violated') {
             const file = saveFinding(out, files.get(v.finding.invariant)!, 'vitest');
-            const how = designNamed(design.name) === design ? `npx fpcheck replay ${file}` : `replaySuite('${out}', { designs: [${design.name}] }) in a vitest file`;
+            const how = replayHint(design, out, file);
             expect.fail(`${v.finding.invariant} violated after ${v.finding.length} steps${v.finding.shortest === true ? ' (shortest)' : ''}: ${v.finding.message}\n${showTrace(replayFile(file, [design]))}\nsaved as ${file}; replay with: ${how}`);
           }
           if (v.kind === 'insufficient-evidence') {
@@ -52,6 +82,17 @@ export function checkDesigns(designs: Design | readonly Design[], opts: DesignSu
       }
     });
   }
+}
+
+/** The run record of the cells a suite searched (a cell filtered out by `vitest -t` leaves the record incomplete, and it says so). */
+function writeSuiteRecord(plan: Plan, done: ReadonlyMap<number, CellResult>, dir: string, out: string, paranoid: boolean): void {
+  if (done.size === 0) return;
+  const cells = [...done].sort(([a], [b]) => a - b).map(([, c]) => c);
+  const result = resultOf(plan, cells, cells.some((c) => c.interrupted));
+  const rec = runRecordOf(result, { fpcheck: VERSION, paranoid }, (f) => saveFinding(out, f, 'vitest'));
+  makeDirs(dir);
+  const written = writeRecord(dir, 'vitest', rec);
+  if (!written) throw new Error(`checkDesigns: could not write the run record in ${dir}`);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Command as Cli, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
@@ -11,20 +10,11 @@ import { reportCommand } from './commands/report.ts';
 import { runCommand, type RunFlags } from './commands/run.ts';
 import { verifyCommand, type VerifyFlags } from './commands/verify.ts';
 import { EXIT, writeErr } from './output.ts';
+import { CONFIG_FILES, designsAsked, designsKnown, loadConfig, type FpcheckConfig } from './config.ts';
 
 export { EXIT };
 
-/** fpcheck's version, from the package.json above this module (one level up in the sources, two in `dist/`). */
-const VERSION = ((): string => {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // not there: look one level further up
-    }
-  }
-  return 'unknown';
-})();
+import { VERSION } from './version.ts';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -81,8 +71,28 @@ const configOf = (f: WorldFlags): WorldConfig => ({
   superpageOrder: f.arch ? ARCH_SUPERPAGE_ORDER[f.arch] : f.superpage,
 });
 
-/** Registry order, once each: the matrix order that shards and merged reports share. */
-const designsIn = (asked?: string[]) => (asked ? { design: DESIGNS.map((d) => d.name).filter((n) => asked.includes(n)) } : {});
+/** `--design` values, comma-separated or repeated: design names or module paths (checked once the config is loaded). */
+const names = (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter((x) => x.length > 0)];
+
+const WORLD_FLAGS = { memory: 'memoryPages', clients: 'clients', quota: 'quota', clientSpace: 'clientSpaceOrder', proxySpace: 'proxySpaceOrder', maxOrder: 'maxOrder', superpage: 'superpageOrder' } as const;
+
+/**
+ * The flags with the config file's values in place of the defaults of flags not given, and the
+ * designs resolved (names of built-in and config designs, module paths); design order is the
+ * matrix order that shards and merged reports share.
+ */
+async function configured<F extends WorldFlags & { design?: string[]; profile?: ProfileName[]; config?: string | WorldConfig }>(flags: F, cmd: Cli, keys: ReadonlyArray<keyof FpcheckConfig & keyof F>) {
+  const loaded = await loadConfig(typeof flags.config === 'string' ? flags.config : undefined);
+  const c = loaded.config;
+  const out: Record<string, unknown> = { ...(flags as Record<string, unknown>) };
+  const unset = (k: string) => cmd.getOptionValueSource(k) === 'default' || cmd.getOptionValueSource(k) === undefined;
+  for (const k of keys) if (c[k] !== undefined && unset(k as string)) out[k as string] = c[k];
+  if (c.world) for (const [flag, key] of Object.entries(WORLD_FLAGS)) if (c.world[key] !== undefined && unset(flag)) out[flag] = c.world[key];
+  if (c.profiles && !flags.profile) out.profile = [...c.profiles];
+  const designs = await designsAsked(flags.design, loaded);
+  delete out.design;
+  return { flags: { ...(out as F), ...(designs ? { designs } : {}) }, loaded };
+}
 
 /** Builds the CLI; each command returns its exit code through `setExit` instead of exiting, so tests can drive it. */
 export function program(setExit: (code: number) => void): Cli {
@@ -91,10 +101,12 @@ export function program(setExit: (code: number) => void): Cli {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
-  const designs = new Option('--design <names>', `designs to check (repeat or comma-separate): ${DESIGNS.map((d) => d.name).join(', ')}`).argParser(collect(DESIGNS.map((d) => d.name), 'design'));
+  const designs = new Option('--design <names>', `designs to check (repeat or comma-separate): ${DESIGNS.map((d) => d.name).join(', ')}, those of the config file, or a module path (./my-design.js: its designs)`).argParser(names);
+  const config = new Option('--config <file>', `config file (default: the first of ${CONFIG_FILES.join(', ')} in the working directory)`);
   const profiles = new Option('--profile <names>', `kernel profiles: ${PROFILE_NAMES.join(', ')}`).argParser(collect(PROFILE_NAMES, 'profile'));
   const common = (cmd: Cli) =>
     cmd
+      .addOption(config)
       .option('--out <dir>', 'where counterexamples are saved', 'counterexamples')
       .option('--runs-dir <dir>', 'where run records are written', join('reports', 'runs'))
       .option('--fail-on-violation', 'exit 1 when any violation is found (for CI checking a design)')
@@ -113,7 +125,10 @@ export function program(setExit: (code: number) => void): Cli {
     .addOption(new Option('--time-limit <s>', 'stop each cell S seconds after it starts (results then depend on speed, and the record says so)').argParser(int('--time-limit', 1, 86_400)))
     .addOption(new Option('--block-runs <n>', 'runs per seed block: the unit workers and shards share out').argParser(int('--block-runs', 1, 10_000_000)).default(DEFAULT_BLOCK_RUNS))
     .addOption(new Option('--certify <transitions>', 'budget of the exhaustive search for a shorter counterexample after each finding (0: none)').argParser(int('--certify', 0, 2 ** 40)).default(DEFAULT_CERTIFY_TRANSITIONS));
-  worldOptions(common(run), DEFAULT_CONFIG).action(async (flags: Omit<RunFlags, 'config'> & WorldFlags) => setExit(await runCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));
+  worldOptions(common(run), DEFAULT_CONFIG).action(async (given: Omit<RunFlags, 'config'> & WorldFlags & { config?: string }, cmd: Cli) => {
+    const { flags } = await configured(given, cmd, ['runs', 'maxCommands', 'seed', 'workers', 'out', 'runsDir']);
+    setExit(await runCommand({ ...flags, config: configOf(flags) }, VERSION));
+  });
 
   const verify = cli
     .command('verify')
@@ -124,21 +139,34 @@ export function program(setExit: (code: number) => void): Cli {
     .addOption(new Option('--time-limit <s>', 'stop each cell after S seconds; it then says how deep it got').argParser(int('--time-limit', 1, 86_400)))
     .addOption(new Option('--max-memory <MiB>', 'stop each cell at its last whole depth before its states take more than this many MiB').argParser(int('--max-memory', 1, 2 ** 20)).default(Math.floor(DEFAULT_VERIFY_BYTES / 2 ** 20), 'a quarter of the machine\'s memory, at most 4096'))
     .option('--no-symmetry', 'count states equal up to renamed clients separately (slower; the same verdicts)');
-  worldOptions(common(verify), VERIFY_CONFIG).action(async (flags: Omit<VerifyFlags, 'config'> & WorldFlags) => setExit(await verifyCommand({ ...flags, ...designsIn(flags.design), config: configOf(flags) }, VERSION)));
+  worldOptions(common(verify), VERIFY_CONFIG).action(async (given: Omit<VerifyFlags, 'config'> & WorldFlags & { config?: string }, cmd: Cli) => {
+    const { flags } = await configured(given, cmd, ['depth', 'workers', 'out', 'runsDir']);
+    setExit(await verifyCommand({ ...flags, config: configOf(flags) }, VERSION));
+  });
 
   cli
     .command('replay')
     .description('replay saved counterexamples step by step and say whether each still reproduces')
     .argument('<files...>', 'counterexample JSON files')
     .option('-q, --quiet', 'print only the status line of each file')
-    .action((files: string[], opts: { quiet?: boolean }) => setExit(replayCommand(files, opts)));
+    .addOption(config)
+    .addOption(new Option('--design <modules>', 'modules of designs of your own beyond the config file\'s (repeat or comma-separate)').argParser(names))
+    .action(async (files: string[], opts: { quiet?: boolean; config?: string; design?: string[] }) => setExit(replayCommand(files, { ...opts, designs: await designsKnown(opts.design, await loadConfig(opts.config)) })));
   cli
     .command('report')
     .description('write coverage.json, coverage.md and index.html for the last run, the named run record, or the merged records of every shard of a run')
     .argument('[runs...]', 'run records; default: the latest')
     .option('--runs-dir <dir>', 'where run records are', join('reports', 'runs'))
     .option('--out <dir>', 'output directory', join('reports', 'out'))
-    .action((runs: string[], opts: { runsDir: string; out: string }) => setExit(reportCommand(runs, opts)));
+    .addOption(config)
+    .addOption(new Option('--design <modules>', 'modules of designs of your own beyond the config file\'s (repeat or comma-separate)').argParser(names))
+    .action(async (runs: string[], opts: { runsDir: string; out: string; config?: string; design?: string[] }, cmd: Cli) => {
+      const loaded = await loadConfig(opts.config);
+      const c = loaded.config;
+      const runsDir = c.runsDir !== undefined && cmd.getOptionValueSource('runsDir') === 'default' ? c.runsDir : opts.runsDir;
+      const out = c.reportDir !== undefined && cmd.getOptionValueSource('out') === 'default' ? c.reportDir : opts.out;
+      setExit(reportCommand(runs, { runsDir, out, designs: await designsKnown(opts.design, loaded) }));
+    });
   return cli;
 }
 

@@ -5,6 +5,7 @@ import { paranoid } from './invariants/paranoid.ts';
 import { joinBlocks } from './blocks.ts';
 import { DEFAULT_SEARCH, searchCell, type CellResult, type Finding, type SearchOptions } from './search.ts';
 import { DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
+import { designFailure } from './workers/designs.ts';
 
 /** What to check: designs (objects or registered names) on kernel profiles. */
 export interface CheckOptions extends Partial<Omit<SearchOptions, 'onRun' | 'block' | 'deadline'>> {
@@ -251,7 +252,12 @@ export function check(opts: CheckOptions = {}): CheckResult {
     if (opts.shouldStop?.()) break;
     progress(i, 0);
     const deadline = deadlines.of(unit.cell);
-    const r = checkUnit(plan, unit, { ...opts, ...(deadline !== undefined ? { deadline } : {}) }, (runs) => progress(i, runs));
+    let r: CellResult;
+    try {
+      r = checkUnit(plan, unit, { ...opts, ...(deadline !== undefined ? { deadline } : {}) }, (runs) => progress(i, runs));
+    } catch (e) {
+      throw designFailure(unit.design.name, e);
+    }
     for (const f of r.findings) opts.onFinding?.(f);
     join.add(i, r);
     if (r.interrupted) break;

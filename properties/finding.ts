@@ -32,6 +32,8 @@ export interface Finding {
   /** Why the search for a shorter one stopped before its budget: the cell's time limit, or an interrupt (`shortest` is then `unknown`). */
   readonly notCertified?: 'time limit' | 'interrupted';
   readonly provenance: FindingOrigin;
+  /** The run of its seed block (1-based) in which the random search met it (absent for the exhaustive search). */
+  readonly run?: number;
 }
 
 /** What an exhaustive search of one cell did (absent for the random search). */

@@ -111,6 +111,7 @@ export function searchCell(design: Design, profile: ProfileName, config: WorldCo
       violation: min.violation,
       commands: min.commands,
       block,
+      run: opts.runs - runsLeft,
       shortest: min.commands.length === 1 ? true : 'unknown',
       provenance: { search: 'random', seed, path: result.counterexamplePath ?? '', runsToFind: runsDone, shrinks: result.numShrinks, foundLength: shrunk.length },
     };

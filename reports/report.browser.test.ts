@@ -30,7 +30,7 @@ describe.skipIf(!present)(`index.html in headless Chromium (${CHROMIUM})`, () =>
 
   test('renders the matrix, the cost charts and the trace pictures, offline and without console errors', async () => {
     const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -60,6 +60,23 @@ describe.skipIf(!present)(`index.html in headless Chromium (${CHROMIUM})`, () =>
     expect(await marked.count()).toBeGreaterThan(0);
     await marked.first().scrollIntoViewIfNeeded();
     expect(await marked.first().isVisible()).toBe(true);
+
+    // The page fits a 1,400 px screen: wide tables scroll in boxes of their own, not the page.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1400);
+    // Every violated matrix cell links to its counterexample's picture on the page, and the link lands there.
+    const links = page.locator('table.matrix td[data-verdict="violated"] a[href^="#"]');
+    expect(await links.count()).toBe(await page.locator('table.matrix td[data-verdict="violated"]').count());
+    const targets = await page.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice(1)));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const id of new Set(targets)) expect(await page.locator(`[id="${id}"] svg.trace`).count(), id).toBeGreaterThan(0);
+    await links.first().click();
+    const target = (await links.first().getAttribute('href'))!.slice(1);
+    const box = (await page.locator(`[id="${target}"]`).boundingBox())!;
+    // After the jump the picture's section is in the viewport (boundingBox is relative to it).
+    expect(box.y).toBeGreaterThanOrEqual(-1);
+    expect(box.y).toBeLessThan(900);
+    // A violated invariant's coverage bar says at which run, instead of looking empty.
+    expect(await page.locator('table.coverage td[data-violated-at] svg.bar.violated').first().textContent()).toMatch(/violated at run \d+/);
 
     expect(problems).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);

@@ -4,9 +4,10 @@ import pc from 'picocolors';
 import { BadFileError, UsageError, failedPath, writeAllAtomic, writeFailure } from '../../counterexamples/index.ts';
 import { coverageHtml, coverageJson, coverageMarkdown, loadRunRecord, mergeRuns, tracePicture, type TracePicture } from '../../reports/index.ts';
 import { EXIT, writableDir } from '../output.ts';
+import type { Design } from '../../model/index.ts';
 
 /** `fpcheck report`: coverage.json, coverage.md and index.html for the latest record, a named one, or the merged shards of one run. */
-export function reportCommand(runs: readonly string[], opts: { runsDir: string; out: string }): number {
+export function reportCommand(runs: readonly string[], opts: { runsDir: string; out: string; designs?: readonly Design[] }): number {
   const latest = join(opts.runsDir, 'latest.json');
   if (runs.length === 0 && !existsSync(latest)) throw new UsageError(`no run record at ${latest}: run \`fpcheck run\` (or \`fpcheck verify\`) first, or name a record`);
   const paths = runs.length > 0 ? runs : [latest];
@@ -18,7 +19,7 @@ export function reportCommand(runs: readonly string[], opts: { runsDir: string; 
   for (const f of record.cells.flatMap((c) => c.findings)) {
     if (!f.file) continue;
     try {
-      pictures.push(tracePicture(f.file));
+      pictures.push(tracePicture(f.file, opts.designs));
     } catch (e) {
       if (!(e instanceof BadFileError)) throw e;
       unreadable.push({ file: f.file, reason: e.message });

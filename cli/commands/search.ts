@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { UsageError } from '../../counterexamples/index.ts';
-import type { ProfileName, WorldConfig } from '../../model/index.ts';
+import type { Design, ProfileName, WorldConfig } from '../../model/index.ts';
 import type { Shard } from '../../properties/index.ts';
 import type { RunRecord } from '../../reports/index.ts';
 import { EXIT, printMatrix, writableDir } from '../output.ts';
@@ -9,7 +9,8 @@ import { writeRecord } from './record.ts';
 
 /** The flags `run` and `verify` share: which cells, in which world, and where the results go. */
 export interface SearchFlags {
-  design?: string[];
+  /** The designs to check, resolved (default: every built-in). */
+  designs?: readonly Design[];
   profile?: ProfileName[];
   timeLimit?: number;
   config: WorldConfig;
@@ -24,7 +25,7 @@ export interface SearchFlags {
 /** The options of both searches that come straight from the shared flags. */
 export function matrixOptions(flags: SearchFlags) {
   return {
-    ...(flags.design ? { designs: flags.design } : {}),
+    ...(flags.designs ? { designs: flags.designs } : {}),
     ...(flags.profile ? { profiles: flags.profile } : {}),
     config: flags.config,
     ...(flags.timeLimit ? { timeLimitMs: flags.timeLimit * 1000 } : {}),

@@ -98,6 +98,12 @@ export interface Design {
    * renaming of clients once.
    */
   readonly symmetric?: boolean;
+  /**
+   * The URL of the module that exports this design (`module: import.meta.url`), so that worker
+   * threads (`workers` > 1) can load it too. Not needed for designs named in `fpcheck.config`
+   * or with `--design`: fpcheck knows where it loaded those from.
+   */
+  readonly module?: string;
 }
 
 /**

@@ -11,8 +11,9 @@ export class DesignError extends Error {
   constructor(
     readonly design: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(`design ${design}: ${message}`);
+    super(`design ${design}: ${message}`, options);
   }
 }
 

@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { match } from 'ts-pattern';
+import { DESIGNS, type Design } from '../../model/index.ts';
 import { CellDeadlines, CellJoin, planOf, progressOf, resultOf, type CheckOptions, type CheckResult } from '../check.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
-import { workerUrl } from './workerUrl.ts';
+import type { CellResult } from '../search.ts';
+import { designRef } from '../workers/designs.ts';
+import { WorkerPool } from '../workers/pool.ts';
+import type { CheckJob, CheckWorkerData } from './protocol.ts';
 
-export interface ParallelOptions extends Omit<CheckOptions, 'designs' | 'invariants' | 'shouldStop'> {
-  /** Registered design names (a design object cannot cross to another thread). */
-  readonly designs?: readonly string[];
+export interface ParallelOptions extends Omit<CheckOptions, 'invariants' | 'shouldStop'> {
   /** Worker threads; default: the number of cores. */
   readonly workers?: number;
   /** Aborting stops every search between runs; what was found so far is returned. */
@@ -20,12 +19,16 @@ export const defaultWorkers = (): number => availableParallelism();
  * `check` spread over worker threads: each worker takes the next unsearched seed block. Every
  * block's seeds depend only on the run seed, its cell and its number, and blocks are joined back
  * in matrix order, so the result equals `check` with the same options whatever the worker count.
+ * A user's design must be loadable by the workers (`Design.module`, or loaded from a config or
+ * `--design`); a failure in a worker rejects the promise, naming the design.
  */
 export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult> {
-  const { workers: wanted, signal, onProgress, onFinding, ...options } = opts;
-  const plan = planOf(options);
+  const { workers: wanted, signal, onProgress, onFinding, designs: asked, ...rest } = opts;
+  const designs: ReadonlyArray<Design | string> = asked ?? DESIGNS;
+  const plan = planOf({ ...rest, designs });
+  const refs = designs.map((d) => (typeof d === 'string' ? { name: d } : designRef(d)));
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const setup: WorkerSetup = { options, stop: stop.buffer as SharedArrayBuffer };
+  const data: CheckWorkerData = { options: rest, stop: stop.buffer as SharedArrayBuffer };
   const join = new CellJoin(plan);
   const units = plan.units.length;
   const count = Math.max(1, Math.min(wanted ?? defaultWorkers(), units));
@@ -34,41 +37,29 @@ export async function checkInWorkers(opts: ParallelOptions): Promise<CheckResult
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort);
   const progress = progressOf(plan, onProgress);
-  const deadlines = new CellDeadlines(options.timeLimitMs);
-  const pool = Array.from({ length: units === 0 ? 0 : count }, () => new Worker(workerUrl(import.meta.url, 'worker'), { workerData: setup }));
+  const deadlines = new CellDeadlines(rest.timeLimitMs);
+  const pool = units === 0 ? null : new WorkerPool({ task: 'check', designs: refs, data }, count);
+  const lane = async () => {
+    while (next < units && Atomics.load(stop, 0) === 0) {
+      const unit = next++;
+      progress(unit, 0);
+      const deadline = deadlines.of(plan.units[unit]!.cell);
+      const job: CheckJob = { unit, ...(deadline !== undefined ? { deadline } : {}) };
+      const result = await pool!.submit<CellResult>(job, (runs) => progress(unit, runs as number));
+      progress(unit, result.stats.runs);
+      for (const f of result.findings) onFinding?.(f);
+      join.add(unit, result);
+    }
+  };
   try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (m: ToWorker) => w.postMessage(m);
-            const feed = () => {
-              if (next < units && Atomics.load(stop, 0) === 0) {
-                progress(next, 0);
-                const deadline = deadlines.of(plan.units[next]!.cell);
-                send({ kind: 'unit', unit: next++, ...(deadline !== undefined ? { deadline } : {}) });
-              } else send({ kind: 'close' });
-            };
-            w.on('message', (m: FromWorker) =>
-              match(m)
-                .with({ kind: 'progress' }, ({ unit, runs }) => progress(unit, runs))
-                .with({ kind: 'done' }, ({ unit, result }) => {
-                  progress(unit, result.stats.runs);
-                  for (const f of result.findings) onFinding?.(f);
-                  join.add(unit, result);
-                  feed();
-                })
-                .exhaustive(),
-            );
-            w.on('error', reject);
-            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`search worker exited with code ${code}`))));
-            feed();
-          }),
-      ),
-    );
+    if (pool) await Promise.all(Array.from({ length: count }, lane));
+  } catch (e) {
+    // One failure stops the other threads' searches too.
+    onAbort();
+    throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool?.close();
   }
   // Blocks finish out of order, and a stop leaves gaps: the join puts cells in matrix order and marks the gaps.
   const { cells, interrupted } = join.result();

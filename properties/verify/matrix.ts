@@ -7,6 +7,7 @@ import { emptyStats } from '../stats.ts';
 import type { CellResult, Finding } from '../search.ts';
 import { totalmem } from 'node:os';
 import { MAX_SYMMETRIC_CLIENTS, type DepthProgress, type ExhaustiveViolation } from './bfs.ts';
+import { designFailure } from '../workers/designs.ts';
 import { exhaustiveSearchPooled } from './pool.ts';
 
 /** The depth `verify` searches to unless told otherwise: every sequence of four commands. */
@@ -120,6 +121,8 @@ export async function verify(opts: VerifyOptions = {}): Promise<CheckResult> {
         return timedOut;
       },
       ...(opts.onDepth ? { onDepth: (p: DepthProgress) => opts.onDepth!({ ...p, design: design.name, profile }) } : {}),
+    }).catch((e: unknown) => {
+      throw designFailure(design.name, e);
     });
     const stopped = r.stoppedBy === 'stopped' && !timedOut;
     interrupted ||= stopped;

@@ -90,6 +90,7 @@ export const runRecordSchema = z
                 file: z.string().max(1000),
                 shortest: z.union([z.literal(true), z.literal('unknown')]),
                 notCertified: z.enum(['time limit', 'interrupted']).optional(),
+                run: z.number().int().min(1).optional(),
               }),
             )
             .max(100),
@@ -201,7 +202,7 @@ export function runRecordOf(result: CheckResult, meta: { readonly fpcheck: strin
       timedOut: c.timedOut,
       blocks: [...c.blocks],
       stats: c.stats,
-      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, block: f.block, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f), shortest: f.shortest, ...(f.notCertified ? { notCertified: f.notCertified } : {}) })),
+      findings: c.findings.map((f) => ({ invariant: f.violation.invariant, block: f.block, step: f.violation.step, length: f.commands.length, message: f.violation.message, file: fileOf(f), shortest: f.shortest, ...(f.notCertified ? { notCertified: f.notCertified } : {}), ...(f.run !== undefined ? { run: f.run } : {}) })),
       ...(c.exhaustive ? { exhaustive: { ...c.exhaustive, statesPerDepth: [...c.exhaustive.statesPerDepth] } } : {}),
     })),
   };

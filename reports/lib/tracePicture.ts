@@ -1,5 +1,5 @@
-import { loadCounterexample, replayCounterexample } from '../../counterexamples/index.ts';
-import { designNamed, framesOf, overlaps, PHYSMEM, SIGMA0, type Command, type Fpage, type MapNode, type ProfileName, type World } from '../../model/index.ts';
+import { BadFileError, loadCounterexample, replayCounterexample } from '../../counterexamples/index.ts';
+import { DESIGNS, framesOf, overlaps, PHYSMEM, SIGMA0, type Command, type Design, type Fpage, type MapNode, type ProfileName, type World } from '../../model/index.ts';
 import { allocated, entitled, providersOf, runCommands } from '../../properties/index.ts';
 
 /** How a node fared in the violating step. */
@@ -40,11 +40,12 @@ const meeting = (w: World, frames: readonly Fpage[]): MapNode[] => [...w.kernel.
  * changed. Removed nodes are marked in the picture before; created and changed ones after;
  * "extant" marks a client or proxy mapping the entitlement ledger no longer backs.
  */
-export function tracePicture(file: string): TracePicture {
+export function tracePicture(file: string, designs: readonly Design[] = DESIGNS): TracePicture {
   const c = loadCounterexample(file);
+  const design = designs.find((d) => d.name === c.design);
+  if (!design) throw new BadFileError(file, 'design', `unknown design ${JSON.stringify(c.design)}: name its module in fpcheck.config or with --design`);
   // Only a file that validates whole (design, profile, world size, invariants) is replayed here: else a BadFileError names what is wrong.
-  replayCounterexample(c, file);
-  const design = designNamed(c.design)!;
+  replayCounterexample(c, file, designs);
   const scenario = { config: c.config, design, profile: c.profile as ProfileName };
   const commands = c.commands as Command[];
   const { world } = runCommands(scenario, commands.slice(0, c.step), []);

@@ -13,6 +13,8 @@ export interface RecordedFinding {
   readonly shortest: Shortest;
   /** Why it is not certified shortest: the certification stopped at the time limit or an interrupt. */
   readonly notCertified?: 'time limit' | 'interrupted';
+  /** The run of its seed block (1-based) that met it, for the random search. */
+  readonly run?: number;
 }
 
 /** One design x profile cell as the run record keeps it. */
