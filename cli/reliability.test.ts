@@ -261,6 +261,20 @@ describe('what a run and its reports claim', () => {
     expect(readFileSync(join(dir, 'out', 'coverage.md'), 'utf8')).toContain('(no symmetry reduction)');
   });
 
+  test('a run of many seed blocks leaves only the files its matrix lists, one per cell and invariant, and keeps files that were there before', () => {
+    const dir = scratch('blocks');
+    const cx = join(dir, 'cx');
+    mkdirSync(cx);
+    const before = join(cx, 'direct-exact.x2.isolation.no-cross-task-flush.00000000.json');
+    writeFileSync(before, readFileSync(COMMITTED.find((f) => f.includes('direct-exact.x2.isolation'))!, 'utf8'));
+    const r = fpcheck(['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '200', '--block-runs', '10', '--certify', '0', '--workers', '1', '--out', cx, '--runs-dir', join(dir, 'runs')]);
+    expect(r.code).toBe(EXIT.ok);
+    const record = loadRunRecord(join(dir, 'runs', 'latest.json'));
+    const listed = record.cells.flatMap((c) => c.findings.map((f) => f.file));
+    expect(new Set(record.cells[0]!.findings.map((f) => f.invariant)).size).toBe(listed.length);
+    expect(listCounterexamples(cx).sort()).toEqual([...new Set([before, ...listed])].sort());
+  });
+
   test('report in a fresh directory says to run first', () => {
     const r = fpcheck(['report', '--runs-dir', join(scratch('fresh'), 'runs'), '--out', join(scratch('fresh-out'), 'out')]);
     expect(r.code).toBe(EXIT.badInput);

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import pc from 'picocolors';
 import { fileNameFor, saveFinding, toFile, writeFailure } from '../../counterexamples/index.ts';
 import type { Finding } from '../../properties/index.ts';
@@ -17,6 +18,24 @@ export class FindingSaver {
     private readonly version: string,
   ) {}
 
+  /** Files this saver created (none was there before): the only ones `prune` may remove. */
+  private readonly created = new Set<string>();
+  /** Per cell and invariant, the lowest seed block whose finding was saved as found. */
+  private readonly lowest = new Map<string, number>();
+
+  /**
+   * Saves a finding as the search reports it, unless a lower seed block of its cell already gave
+   * one of the same invariant: of a cell's blocks the matrix lists the lowest block's finding, so
+   * a higher block's is not worth a file.
+   */
+  saveFound(f: Finding): string {
+    const key = `${f.design}/${f.profile}/${f.violation.invariant}`;
+    const low = this.lowest.get(key);
+    if (low !== undefined && low <= f.block) return '';
+    this.lowest.set(key, f.block);
+    return this.save(f);
+  }
+
   /** Saves `f` (once) and returns its path, or '' when it could not be written. */
   save(f: Finding): string {
     const name = fileNameFor(toFile(f, this.version));
@@ -24,12 +43,29 @@ export class FindingSaver {
     if (known !== undefined) return known;
     let path = '';
     try {
+      const fresh = !existsSync(join(this.dir, name));
       path = saveFinding(this.dir, f, this.version);
+      if (fresh) this.created.add(path);
     } catch (e) {
       this.failures.push(`${join(this.dir, name)}: ${writeFailure(e)}`);
     }
     this.saved.set(name, path);
     return path;
+  }
+
+  /**
+   * Removes the files this saver created that the run record does not list (a higher seed
+   * block's finding, saved before a lower block found one of the same invariant). A file that
+   * was there before the run is never removed.
+   */
+  prune(listed: Iterable<string>): void {
+    const keep = new Set(listed);
+    for (const path of this.created) {
+      if (keep.has(path)) continue;
+      rmSync(path, { force: true });
+      this.created.delete(path);
+      for (const [name, p] of this.saved) if (p === path) this.saved.delete(name);
+    }
   }
 
   /** One line per failed write, on standard error. */

@@ -34,7 +34,7 @@ export async function runCommand(flags: RunFlags, version: string): Promise<numb
       ...options,
       workers: workersFor(flags.workers),
       signal: stop.signal,
-      onFinding: (f) => void saver.save(f),
+      onFinding: (f) => void saver.saveFound(f),
       onProgress: (p) => progress.show(p.done, p.total, `runs; ${p.design} on ${p.profile}${p.blocks > 1 ? ` block ${p.block + 1}/${p.blocks}` : ''}`),
     });
   } finally {
@@ -42,5 +42,7 @@ export async function runCommand(flags: RunFlags, version: string): Promise<numb
     stop.dispose();
   }
   const record = runRecordOf(result, { fpcheck: version, paranoid: flags.paranoid ?? false }, (f) => saver.save(f));
+  // The matrix lists one finding per cell and invariant: files of other blocks' findings go.
+  saver.prune(record.cells.flatMap((c) => c.findings.map((f) => f.file)));
   return finish(flags, record, saver, `run-${flags.seed}`, result.interrupted);
 }

@@ -98,7 +98,14 @@ function seeds(): { counterexamples: unknown[]; counterexampleFiles: string[]; r
 
 export function targets(scratch: string): Array<Target<never>> {
   const s = seeds();
-  const cxText = fc.oneof({ arbitrary: fc.constantFrom(...s.counterexamples).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(FORMAT_NAME, FORMAT_VERSION), weight: 1 });
+  // Valid files whose world is hostile in size (issue 23 item 4): each must be refused at once, or replayed within the bound.
+  const hugeWorld = fc
+    .tuple(fc.constantFrom(...s.counterexamples), fc.constantFrom(2 ** 24, 2 ** 22, 2 ** 20, 2 ** 16, 2 ** 14), fc.constantFrom(1, 2, 3, 6, 10), fc.constantFrom('pistachio', 'fiasco', 'x2'), fc.constantFrom(2, 3, 20, 24))
+    .map(([c, memoryPages, superpageOrder, profile, maxOrder]) => {
+      const o = c as { config: Record<string, number> };
+      return JSON.stringify({ ...o, profile, config: { ...o.config, memoryPages, superpageOrder, ...(maxOrder > 3 ? { maxOrder, clientSpaceOrder: maxOrder, proxySpaceOrder: maxOrder, quota: 2 ** maxOrder } : {}) } });
+    });
+  const cxText = fc.oneof({ arbitrary: fc.constantFrom(...s.counterexamples).chain(mutantsOf), weight: 4 }, { arbitrary: arbitraryJsonText(FORMAT_NAME, FORMAT_VERSION), weight: 1 }, { arbitrary: hugeWorld, weight: 1 });
   const runText = fc.oneof(
     { arbitrary: fc.constantFrom(...s.runs).chain(mutantsOf), weight: 4 },
     { arbitrary: arbitraryJsonText(RUN_FORMAT, RUN_VERSION), weight: 1 },
@@ -135,6 +142,7 @@ export function targets(scratch: string): Array<Target<never>> {
     fc.oneof(
       fc.tuple(fc.constantFrom('--runs', '--max-commands', '--block-runs'), small),
       fc.tuple(fc.constantFrom('--seed', '--memory', '--clients', '--quota', '--proxy-space', '--time-limit'), num),
+      fc.tuple(fc.constantFrom('--memory', '--superpage', '--max-order'), fc.constantFrom('16777216', '1', '2', '65536', '10', '24')),
       fc.tuple(fc.constant('--design'), names(DESIGNS.map((d) => d.name))),
       fc.tuple(fc.constant('--profile'), names(PROFILE_NAMES)),
       fc.tuple(fc.constant('--shard'), fc.constantFrom('1/2', '2/2', '3/2', '0/1', '1/0', 'a/b', '1', '/', '9999/9999')),
@@ -191,7 +199,39 @@ export function targets(scratch: string): Array<Target<never>> {
       run: (args: string[]) => closedPipe(bin, args),
     });
   }
+  if (existsSync(bin)) {
+    const small = ['run', '--design', 'direct-exact', '--profile', 'x2', '--runs', '5', '--certify', '200', '--workers', '1'];
+    // Standard streams that cannot take what is written (/dev/full), and files cut short by a file-size limit (ulimit -f): one line, a documented code, nothing torn.
+    list.push({
+      name: 'full stream or file-size limit',
+      weight: 1,
+      input: fc.record({
+        args: fc.constantFrom<string[]>(['replay', ...s.counterexampleFiles.slice(0, 2)], ['replay', '-q', ...s.counterexampleFiles.slice(0, 3)], small, ['report'], ['--help']),
+        redirect: fc.constantFrom('> /dev/full', '2> /dev/full', '> /dev/full 2>&1', ''),
+        limit: fc.constantFrom('', 'ulimit -f 0', 'ulimit -f 1', 'ulimit -f 4'),
+      }),
+      run: (i: { args: string[]; redirect: string; limit: string }) => limitedRun(bin, scratch, i),
+    });
+  }
   return list as Array<Target<never>>;
+}
+
+/** Runs `bin` under `bash -c` with a file-size limit and redirections; judges the exit code, standard error and the files left. */
+function limitedRun(bin: string, scratch: string, i: { args: string[]; redirect: string; limit: string }): Outcome {
+  const dir = mkdtempSync(join(scratch, 'lim-'));
+  const dirs = i.args[0] === 'run' ? ['--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')] : i.args[0] === 'report' ? ['--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')] : [];
+  const quoted = [process.execPath, bin, ...i.args, ...dirs].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `${i.limit || 'true'}; exec ${quoted} ${i.redirect}`], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status === null) throw new Error(`no exit code (signal ${r.signal}) under ${i.limit} ${i.redirect}`);
+  if (!(Object.values(EXIT) as number[]).includes(r.status)) throw new Error(`exit code ${r.status} is not one fpcheck documents, under ${i.limit} ${i.redirect}`);
+  if (/Error:|at .*:\d+:\d+/.test(r.stderr)) throw new Error(`a stack trace under ${i.limit} ${i.redirect}: ${r.stderr.slice(0, 500)}`);
+  // What was written is whole or absent: every counterexample and record there loads.
+  for (const f of listCounterexamples(join(dir, 'cx'))) parseValidated(readFileSync(f, 'utf8'), f, counterexampleSchema, { format: FORMAT_NAME, version: FORMAT_VERSION });
+  for (const f of listCounterexamples(join(dir, 'runs'))) parseRunRecord(readFileSync(f, 'utf8'), f);
+  const cut = i.limit !== '' || i.redirect.startsWith('>');
+  if (cut && i.args[0] !== '--help' && r.status === EXIT.ok && i.redirect.startsWith('>')) throw new Error(`exit 0 though standard output was ${i.redirect}`);
+  rmSync(dir, { recursive: true, force: true });
+  return r.status === EXIT.ok ? 'accepted' : 'rejected';
 }
 
 /** Runs `bin` with `args`, hangs up its standard output at the first data, and judges how it ended. */

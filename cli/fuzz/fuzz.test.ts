@@ -5,7 +5,7 @@ import { fuzzCampaign } from './campaign.ts';
 // seconds. Its time bound only catches a hang: an input answered slowly on a loaded machine is no crash.
 const CASES = 800;
 test(`a fuzz campaign of ${CASES} hostile inputs finds no crash, and reaches both the accepting and the refusing paths`, async () => {
-  const r = await fuzzCampaign({ cases: CASES, seed: 20261125, timeBoundMs: 120_000, weights: { 'closed pipe': 8 } });
+  const r = await fuzzCampaign({ cases: CASES, seed: 20261125, timeBoundMs: 120_000, weights: { 'closed pipe': 8, 'full stream or file-size limit': 3 } });
   expect(r.examples).toEqual([]);
   expect(r.crashes).toBe(0);
   expect(r.tried).toBe(CASES);

@@ -147,9 +147,16 @@ export function matrixCells(matrix: { readonly designs: readonly string[]; reado
   });
 }
 
-/** The cells of the matrix a result or record holds no result for (not started: an interrupt, a lost shard). Pure. */
-export function missingCells(r: { readonly matrix?: { readonly designs: readonly string[]; readonly profiles: readonly string[] }; readonly cells: ReadonlyArray<{ readonly design: string; readonly profile: string }> }): string[] {
-  if (!r.matrix) return [];
+/**
+ * The cells of the matrix a result or record holds no result for (not started: an interrupt, a
+ * lost shard). One shard of several holds only its own slice: that is said by its shard, not here. Pure.
+ */
+export function missingCells(r: {
+  readonly matrix?: { readonly designs: readonly string[]; readonly profiles: readonly string[] };
+  readonly shard?: { readonly count: number } | undefined;
+  readonly cells: ReadonlyArray<{ readonly design: string; readonly profile: string }>;
+}): string[] {
+  if (!r.matrix || (r.shard && r.shard.count > 1)) return [];
   const have = new Set(r.cells.map((c) => `${c.design}/${c.profile}`));
   return matrixCells(r.matrix, r.cells).filter((k) => !have.has(k));
 }
