@@ -79,6 +79,15 @@ describe('fpcheck.config and --design', () => {
     expect(JSON.parse(readFileSync(at('runs/latest.json'), 'utf8')).matrix.designs).toEqual(['direct-exact', 'leaky']);
   });
 
+  test('a TypeScript config is loaded (here through the loader the tests run under; in a project, tsx or a Node that strips types)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fpcheck-tsconfig-'));
+    writeFileSync(join(dir, 'fpcheck.config.ts'), `const runs: number = 7;\nexport default { runs, profiles: ['x2'] as const };\n`);
+    writeFileSync(join(dir, 'fpcheck.config.mjs'), `export default { runs: 8 };\n`);
+    const { file, config } = await loadConfig(undefined, dir);
+    expect(file).toBe(join(dir, 'fpcheck.config.ts'));
+    expect(config.runs).toBe(7);
+  });
+
   test('a bad config is refused with exit 2, naming the file and what is wrong', async () => {
     const out = captured();
     const dir = mkdtempSync(join(tmpdir(), 'fpcheck-badconfig-'));
