@@ -338,8 +338,16 @@ export class World implements WorldView {
     if (e.refused) return refused(e.refused);
     // What the receiver now holds without deriving from the giver: granted nodes, and its own nodes whose rights the map extended.
     const to = clientTask(c.other);
+    // The giver passes on what it holds its pages through: the clients its source nodes derive
+    // from and were handed them by, up the derivation (found before the call, which may move them).
     const givers = new Set<number>([c.client]);
-    for (const s of e.transfer?.sources ?? []) for (const g of this.receivedFrom(s.id)) givers.add(g);
+    for (const s of e.transfer?.sources ?? []) {
+      for (let n: MapNode | undefined = s; n; n = n.parent === null ? undefined : (this.kernel.db.get(n.parent) ?? undefined)) {
+        const holder = this.clientOf(n.task);
+        if (holder !== null) givers.add(holder);
+        for (const g of this.receivedFrom(n.id)) givers.add(g);
+      }
+    }
     for (const n of e.changed) {
       if (n.task !== to || !this.kernel.db.has(n.id)) continue;
       const had = new Set(this.receivedFrom(n.id));
