@@ -26,7 +26,7 @@ export const DEFAULT_WEIGHTS: CommandWeights = {
   release: 5,
   dealloc: 4,
   map: 4,
-  grant: 2,
+  grant: 4,
   unmap: 3,
   touch: 4,
   exit: 1,
