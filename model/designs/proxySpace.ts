@@ -1,4 +1,4 @@
-import { contains, endOf, type Fpage, type TaskId } from '../kernel/index.ts';
+import { contains, endOf, type Fpage, type Rights, type TaskId } from '../kernel/index.ts';
 import type { Allocation } from '../world/allocations.ts';
 import type { Canon, Exhausted, MapRequest, ServerContext } from './design.ts';
 import { piecesOf } from './pieces.ts';
@@ -10,6 +10,8 @@ export interface ProxySlot {
   readonly frame: number;
   readonly handle: number;
   readonly users: Set<number>;
+  /** The rights the proxy holds the slot with: the union of what its users were served with. */
+  rights: Rights;
 }
 
 /** A proxy space's bookkeeping as plain data: its task, its size, and its slots in address order (what `stateful` copies). */
@@ -38,7 +40,7 @@ export const exhaustedSpace = (task: TaskId, spaceOrder: number, slots: readonly
  * fingerprint: (state, canon) => slotsFingerprint(state.slots, canon)
  */
 export const slotsFingerprint = (slots: readonly ProxySlot[], canon: Canon): string =>
-  slots.map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`).join(';');
+  slots.map((s) => `${s.region.base}/${s.region.order}:${s.frame}:${canon.handle(s.handle)}:${s.rights}:${[...s.users].map((u) => canon.client(u)).sort().join(',')}`).join(';');
 
 /**
  * A proxy task's address space managed as slots: physmem maps frames into a slot, the proxy
@@ -78,11 +80,18 @@ export class ProxySpace {
     if (!slot) {
       const region = this.place(req.order);
       if (!region) return exhaustedSpace(this.task, this.spaceOrder, this.slots);
-      for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
-      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new ClientSet() };
+      // The proxy holds the slot with the rights it serves, no more: a client's page derives from
+      // the slot, and the kernel caps a derived page's rights by its parent's (a map onto a
+      // read-only sharer's page by another client cannot lift it past them).
+      for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr, req.rights);
+      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new ClientSet(), rights: req.rights };
       // Kept in address order, so which fitting slot is reused depends on the slots alone, not on their history.
       const pos = this.slots.findIndex((s) => s.region.base > region.base);
       this.slots.splice(pos < 0 ? this.slots.length : pos, 0, slot);
+    } else if ((req.rights & ~slot.rights) !== 0) {
+      // A user served with more rights than the slot has: physmem's map over the same frames adds them.
+      slot.rights |= req.rights;
+      for (const p of piecesOf(slot.frame, slot.region.order, slot.region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr, slot.rights);
     }
     slot.users.add(req.client);
     const at = slot.region.base + (req.frame - slot.frame);

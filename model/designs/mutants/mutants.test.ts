@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_CONFIG, designNamed, World } from '../../index.ts';
 import { check, INVARIANTS } from '../../../properties/index.ts';
 import { PROPERTIES } from '../../../properties/invariant.ts';
-import { MUTANTS } from './mutants.ts';
+import { DEEP_MUTANTS, MUTANTS } from './mutants.ts';
 
 /** Seeds the default budget is held to: each mutant must be caught on at least 5 of them. */
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -31,5 +31,20 @@ describe.each(MUTANTS.map((m) => [m.design.name, m] as const))('%s', (_name, m) 
       return r.cells[0]!.findings.some((f) => names.includes(f.violation.invariant));
     });
     expect(caught.length, `caught on seeds ${caught.join(', ') || 'none'}`).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe.each(DEEP_MUTANTS.map((m) => [m.design.name, m] as const))('%s (too deep for the default budget)', (_name, m) => {
+  test(`its scenario breaks ${m.breaks} at the last step, and ${m.base} holds on it`, () => {
+    const judged = (design: typeof m.design) => {
+      const w = new World(DEFAULT_CONFIG, design, m.profile);
+      const invariants = INVARIANTS.filter((i) => i.property === m.breaks);
+      return m.differsOn.map((c) => {
+        const o = w.step(c);
+        return invariants.some((i) => i.check(o, w).kind === 'violated');
+      });
+    };
+    expect(judged(m.design)).toEqual(m.differsOn.map((_c, i) => i === m.differsOn.length - 1));
+    expect(judged(designNamed(m.base)!).some(Boolean)).toBe(false);
   });
 });

@@ -238,3 +238,27 @@ export const MUTANTS: readonly Mutant[] = [
     differsOn: [alloc(0, 1), request(0, 0, 0, 0, 1)],
   },
 ];
+
+/**
+ * Mutants too deep for the default random budget, each held by the scenario that breaks it
+ * (found by search on its base before the base was fixed). The default budget catches
+ * ptp-proxy-full-rights on 1 of 6 seeds on `ignore` and none on x2, split or fiasco: it needs
+ * seven commands, two shares with different rights and a map onto the same frame.
+ */
+export const DEEP_MUTANTS: readonly Mutant[] = [
+  {
+    design: perTaskProxy('ptp-proxy-full-rights', { fullRightsInProxy: true }),
+    base: 'per-task-proxy',
+    profile: 'whole',
+    breaks: 'safety',
+    differsOn: [
+      alloc(1, 0),
+      { kind: 'share', client: 1, handle: 0, other: 2 },
+      request(2, 0, 0, 0, 0),
+      { kind: 'share', client: 1, handle: 0, other: 0, rights: 'r-x' },
+      request(0, 0, 0, 0, 0),
+      { kind: 'map', client: 2, vaddr: 0, order: 0, other: 0, toVaddr: 0 },
+      { kind: 'release', client: 2, handle: 0 },
+    ],
+  },
+];

@@ -1,4 +1,4 @@
-import { contains, endOf, exhaustedSpace, piecesOf, slotsFingerprint, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ProxySlot, type ServerContext, type TaskId } from '../../index.ts';
+import { RWX, contains, endOf, exhaustedSpace, piecesOf, slotsFingerprint, type Allocation, type Canon, type Exhausted, type Fpage, type MapRequest, type ProxySlot, type ServerContext, type TaskId } from '../../index.ts';
 
 /** Slips a proxy space can make: each one a realistic one-line bug in `ProxySpace`. */
 export interface ProxyBugs {
@@ -20,6 +20,8 @@ export interface ProxyBugs {
   readonly mapWholeSlot?: boolean;
   /** Revokes only the first of a client's slots for an allocation. */
   readonly revokeFirstOnly?: boolean;
+  /** Holds every slot with all rights, whatever its users were served with. */
+  readonly fullRightsInProxy?: boolean;
 }
 
 
@@ -48,10 +50,14 @@ export class BuggyProxySpace {
       if (this.bugs.exhaustedEarly && this.slots.some((s) => s.handle !== req.alloc.handle)) return this.full();
       const region = this.place(req.order);
       if (!region) return this.full();
-      for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr);
-      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set() };
+      const rights = this.bugs.fullRightsInProxy ? RWX : req.rights;
+      for (const p of piecesOf(req.frame, req.order, region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr, rights);
+      slot = { region, frame: req.frame, handle: req.alloc.handle, users: new Set(), rights };
       const pos = this.slots.findIndex((s) => s.region.base > region.base);
       this.slots.splice(pos < 0 ? this.slots.length : pos, 0, slot);
+    } else if ((req.rights & ~slot.rights) !== 0) {
+      slot.rights |= req.rights;
+      for (const p of piecesOf(slot.frame, slot.region.order, slot.region.base)) this.ctx.kernel.map(this.ctx.physmem, { base: p.frame, order: p.order }, this.task, p.vaddr, slot.rights);
     }
     slot.users.add(req.client);
     if (reused && this.bugs.silentReuse) return null;
