@@ -180,6 +180,18 @@ function withRights<C extends Command & { readonly rights?: string }>(c: C, inte
   return rights === 'rwx' ? c : { ...c, rights };
 }
 
+/**
+ * Half the sends that reuse an address go where the receiver already maps the same frames:
+ * the kernels' same-frame rule (rights added to the receiver's page, or the grant that only
+ * extends them) is rare by chance, and it is where a page can gain rights it was never served with.
+ */
+function sameFrameAddress(r: Resolving, n: MapNode, send: Fpage, other: number): number | undefined {
+  if (!r.intent.reuse || r.intent.at % 2 !== 0 || send.base < n.vbase || send.order > n.order) return undefined;
+  const frame = n.frame + (send.base - n.vbase);
+  const m = clientNodes(r.world, other).find((x) => x.frame <= frame && frame < x.frame + 2 ** x.order);
+  return m === undefined ? undefined : alignDown(m.vbase + (frame - m.frame), send.order);
+}
+
 /** A client's map or grant of a range around one of its nodes, to another client, maybe through a window of another size. */
 function sendOf(r: Resolving, kind: 'map' | 'grant'): Command | null {
   const n = pickFrom(clientNodes(r.world, r.client), r.intent.pick);
@@ -188,7 +200,7 @@ function sendOf(r: Resolving, kind: 'map' | 'grant'): Command | null {
   const send = rangeAround(n, r.intent.span, r.intent.at);
   const window = send.order + r.intent.window;
   const base = { kind, client: r.client, vaddr: send.base, order: send.order, other } as const;
-  if (r.intent.window === 0 || window < 0 || window > r.world.config.clientSpaceOrder) return withKernel(r, withRights({ ...base, toVaddr: addressFor(r, other, send.order) }, r.intent));
+  if (r.intent.window === 0 || window < 0 || window > r.world.config.clientSpaceOrder) return withKernel(r, withRights({ ...base, toVaddr: sameFrameAddress(r, n, send, other) ?? addressFor(r, other, send.order) }, r.intent));
   // The hot spot picks a place in the larger window, or a piece of the send for the smaller one.
   return withKernel(r, withRights({ ...base, toVaddr: addressFor(r, other, window), window, hotSpot: r.intent.offset * 2 ** Math.min(window, send.order) }, r.intent));
 }
