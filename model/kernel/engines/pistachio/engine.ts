@@ -25,18 +25,26 @@ export class PistachioEngine implements KernelEngine {
   /** Database slots that differ from the node's page-table entry, by node id, as of the last call. */
   private slots = new Map<number, { frame: number; order: number }>();
   private readonly bugs: BugSwitches;
+  /** map_fpage's walk as built (holes and larger mappings shift it); off, a send is walked one hardware page at a time, each at its offset. */
+  private readonly walkBugs: boolean;
 
   constructor(profile: Pick<NamedProfile, 'bugs'>) {
+    const has = (id: string): boolean => profile.bugs.has(id);
     this.bugs = {
-      rightsUnmasked: profile.bugs.has('rights-unmasked'),
-      doubledOffset: profile.bugs.has('doubled-offset'),
-      grantSameFrame: profile.bugs.has('grant-same-frame'),
+      rightsUnmasked: has('rights-unmasked'),
+      doubledOffset: has('doubled-offset'),
+      grantSameFrame: has('grant-same-frame'),
+      grantPartialSuperpage: has('grant-partial-superpage'),
+      unmapStride: has('partial-unmap-stride'),
+      flushStopsInArray: has('flush-stops-in-array'),
+      flushLeavesArrayEarly: has('invalid-free'),
     };
+    this.walkBugs = has('hole-no-advance') || has('hole-stride') || has('larger-exists');
   }
 
   clone(): KernelEngine {
     const c = Object.create(PistachioEngine.prototype) as PistachioEngine;
-    Object.assign(c, { bugs: this.bugs, st: structuredClone(this.st), slots: new Map(this.slots) });
+    Object.assign(c, { bugs: this.bugs, walkBugs: this.walkBugs, st: structuredClone(this.st), slots: new Map(this.slots) });
     return c;
   }
 
@@ -76,7 +84,26 @@ export class PistachioEngine implements KernelEngine {
   }
 
   transfer(k: Kernel, t: Transfer, effect: KernelEffect): void {
-    this.run(k, effect, 'overmap', 'map.memory-error', (m) => m.mapFpage(t.s, t.send.base, t.send.order, t.r, t.rcvBase, (t.rights & W) !== 0, t.kind === 'grant'));
+    const w = (t.rights & W) !== 0;
+    const grant = t.kind === 'grant';
+    this.run(k, effect, 'overmap', 'map.memory-error', (m) => {
+      if (this.walkBugs) return m.mapFpage(t.s, t.send.base, t.send.order, t.r, t.rcvBase, w, grant);
+      // The walk as intended: every hardware page of the send at its own offset, holes skipped.
+      const size = 2 ** t.send.order;
+      const f0 = t.send.base - (t.send.base % size);
+      const t0 = t.rcvBase - (t.rcvBase % size);
+      for (let a = 0; a < size; ) {
+        const p = t.s === SIGMA0 ? { kind: 'super' as const, pages: 512 - ((f0 + a) % 512) } : m.probe(t.s, f0 + a);
+        if (p.kind === 'none') a += p.pages;
+        else if (p.kind === 'super' && size - a >= 512 && (f0 + a) % 512 === 0) {
+          m.mapFpage(t.s, f0 + a, 9, t.r, t0 + a, w, grant);
+          a += 512;
+        } else {
+          m.mapFpage(t.s, f0 + a, 0, t.r, t0 + a, w, grant);
+          a += 1;
+        }
+      }
+    });
   }
 
   unmap(k: Kernel, task: TaskId, fp: Fpage, flush: boolean, effect: KernelEffect): void {
@@ -92,7 +119,12 @@ export class PistachioEngine implements KernelEngine {
     const st = structuredClone(this.st);
     const trace = { branches: [] as string[], warnings: [] as string[] };
     try {
-      call(new Machine(st, this.bugs, trace));
+      call(
+        new Machine(st, this.bugs, trace, {
+          memoryPages: k.memoryPages,
+          userEnd: (task) => (task === SIGMA0 ? Infinity : 2 ** (k.db.spaceOrder(task) ?? 0)),
+        }),
+      );
     } catch (e) {
       if (!(e instanceof PistachioMemoryError)) throw e;
       effect.branches.push(memoryError);

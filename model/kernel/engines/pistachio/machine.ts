@@ -93,6 +93,20 @@ export interface BugSwitches {
   rightsUnmasked: boolean;
   doubledOffset: boolean;
   grantSameFrame: boolean;
+  /** A partial grant of a superpage relinks its node to the piece (off: demoted to a map of the piece, as Fiasco does). */
+  grantPartialSuperpage: boolean;
+  /** A partial unmap of a superpage steps a superpage a count (off: each base page of the range in that superpage). */
+  unmapStride: boolean;
+  /** mdb_flush stops in the base-page slot it indexed (off: it goes on with the node's same-size descendants). */
+  flushStopsInArray: boolean;
+  /** mdb_flush leaves a base-page array after its first occupied slot (off: it walks the whole array). */
+  flushLeavesArrayEarly: boolean;
+}
+
+/** Where fpcheck's world ends: a task's user area is its space, sigma0 owns exactly the memory. */
+export interface World {
+  userEnd(task: TaskId): number;
+  readonly memoryPages: number;
 }
 
 const psize = (s: number): number => 2 ** HW[s]!;
@@ -202,7 +216,13 @@ export class Machine {
     readonly st: MachineState,
     readonly bugs: BugSwitches,
     readonly trace: Trace,
+    readonly world: World,
   ) {}
+
+  /** is_user_area (the harness restates space.h's static one); in fpcheck each task's user area ends at its space. */
+  private isUser(task: TaskId, a: number): boolean {
+    return isUserArea(a) && a < this.world.userEnd(task);
+  }
 
   private top(t: TaskId): Table {
     let tab = this.st.tables.get(t);
@@ -211,6 +231,21 @@ export class Machine {
       this.st.tables.set(t, tab);
     }
     return tab;
+  }
+
+  /**
+   * What `task`'s page table holds at `a`: a 2 MiB page, a 4 KiB page, or nothing, and how many
+   * pages from `a` the same answer holds for (to the end of the entry met).
+   */
+  probe(task: TaskId, a: number): { kind: 'super' | 'page' | 'none'; pages: number } {
+    let pg: Pg = { t: this.top(task), i: idx(SIZE_MAX, a) };
+    for (let s = SIZE_MAX; ; s--) {
+      const e = pg.t.e[pg.i];
+      const rest = psize(s) - (a % psize(s));
+      if (!e?.valid) return { kind: 'none', pages: rest };
+      if (!isSubtree(pg, s)) return { kind: s === 1 ? 'super' : 'page', pages: rest };
+      pg = { t: e.sub!, i: idx(s - 1, a) };
+    }
   }
 
   /** remove_map (mapping.cc:131-179), from a map node or a root node. */
@@ -313,6 +348,19 @@ export class Machine {
     let fS = mdbPgsize(fHw0);
     const tS = mdbPgsize(tHw);
     let entered = false;
+    let resume: { nmap: MNode | null; prev: Prev; fS: number } | null = null;
+    /** Arrays entered below the start (r_* levels saved). */
+    let levels = 0;
+    const up = (): void => {
+      if (root!.i !== root!.a.n.length - 1) this.trace.branches.push('unmap.invalid-free');
+      levels--;
+      fMap = rNmap[fS]!;
+      root = rRoot[fS]!;
+      rcnt = rRcnt[fS]!;
+      const p = rPrev[fS]!;
+      if (fMap) fPg = getPgent(fMap, p);
+      fS++;
+    };
     do {
       const m: MNode = fMap;
       const nroot = getRoot(m.next);
@@ -340,25 +388,23 @@ export class Machine {
           rRcnt[fS] = rcnt;
           root = { a: nroot, i: -1 };
           rcnt = arraysize(fS);
+          levels++;
         } else {
           // "We may use the virtual address f_addr for indexing here" (mapping.cc:497-501)
           root = { a: nroot, i: mdbIndex(fS, fAddr) - 1 };
           rcnt = 1;
           entered = true;
+          // Fixed: come back to the node's same-size descendants once the slot is done.
+          if (!this.bugs.flushStopsInArray) resume = { nmap, prev: pmap ? { k: 'map', m: pmap } : { k: 'root', r: proot! }, fS: fS + 1 };
         }
       } else if (nmap) {
         fPg = getPgent(nmap, pmap ? { k: 'map', m: pmap } : { k: 'root', r: proot! });
         fMap = nmap;
       } else if (fS < tS && root) {
         // Recurse up from subarray; the array freed is `root - (arraysize - 1)` (mapping.cc:517-523)
-        if (root.i !== root.a.n.length - 1) this.trace.branches.push('unmap.invalid-free');
-        fMap = rNmap[fS]!;
-        root = rRoot[fS]!;
-        rcnt = rRcnt[fS]!;
-        const p = rPrev[fS]!;
-        if (fMap) fPg = getPgent(fMap, p);
-        fS++;
+        if (this.bugs.flushLeavesArrayEarly || rcnt === 0) up();
       }
+      for (;;) {
       while (!fMap && rcnt > 0) {
         rcnt--;
         root = { a: root!.a, i: root!.i + 1 };
@@ -377,11 +423,27 @@ export class Machine {
           fMap = null;
           root = { a: nr, i: -1 };
           rcnt = arraysize(fS);
+          levels++;
         } else if (fMap) {
           fPg = getPgent(fMap, { k: 'root', r: root });
         }
       }
+      // Fixed: a whole array walked, go back up (the kernel only goes up from the end of a list).
+      if (!this.bugs.flushLeavesArrayEarly && !fMap && rcnt === 0 && fS < tS && root && levels > 0) {
+        up();
+        if (!fMap) continue;
+      }
+      break;
+      }
       if (fS <= tS) unmapSelf = true;
+      if (!fMap && rcnt === 0 && resume) {
+        fMap = resume.nmap;
+        if (fMap) fPg = getPgent(fMap, resume.prev);
+        fS = resume.fS;
+        unmapSelf = false;
+        resume = null;
+        if (fMap) continue;
+      }
     } while (fMap && fMap.depth > startdepth);
     if (entered && !fMap) this.trace.branches.push('unmap.stops-in-array');
   }
@@ -415,7 +477,11 @@ export class Machine {
     while (fNum > 0 || tNum > 0) {
       let jump: 'none' | 'recv' | 'send' = 'none';
       body: {
-        if ((!isUserArea(fAddr) && !sigma0) || !isUserArea(tAddr)) return; // "Do not mess with kernel area."
+        if ((!sigma0 && !this.isUser(from, fAddr)) || !this.isUser(to, tAddr)) {
+          // "Do not mess with kernel area."
+          br.push('map.clamped');
+          return;
+        }
         if (sigma0) {
           // When mapping from sigma0 we bypass the page table lookup (305-311).
           fSize = pgsize;
@@ -538,7 +604,8 @@ export class Machine {
         walked.receiver = true;
         // offset = f_addr & page_mask(f_size) & ~page_mask(t_size) (577)
         const offset = (fAddr % psize(fSize)) - (fAddr % psize(tSize));
-        if (valid(tpg)) {
+        let fresh = !valid(tpg);
+        if (!fresh) {
           const want = sigma0 ? fAddr : address(fpg) + offset;
           if (address(tpg) !== want) {
             // "Mapping already exists." (585-598)
@@ -547,13 +614,27 @@ export class Machine {
             jump = 'recv';
             break body;
           }
-          // Extend access rights (600-610): masked with the sender's entry.
-          br.push(grant ? 'grant.same-frame-kept' : 'map.rights-upgrade');
-          if (w && !sigma0 && entry(fpg)!.w) entry(tpg)!.w = true;
           if (grant && !b.grantSameFrame && !sigma0) {
-            // Fixed: the grant takes the sender's mapping away as a new grant would.
-            this.mdbFlush(mapnode(fpg, fSize, alignDown(fAddr, fSize)), fpg, fSize, fAddr, fSize, true);
+            // Fixed: the receiver's mapping gives way to the granted one, as an overmap would.
+            br.push('map.overmap-smaller');
+            this.mdbFlush(mapnode(tpg, tSize, alignDown(tAddr, tSize)), tpg, tSize, tAddr, tSize, true);
+            if (!valid(fpg)) {
+              br.push('map.sender-lost');
+              jump = 'recv';
+              break body;
+            }
+            fresh = true;
+          } else {
+            // Extend access rights (600-610): masked with the sender's entry.
+            br.push(grant ? 'grant.same-frame-kept' : 'map.rights-upgrade');
+            if (w && !sigma0 && entry(fpg)!.w) entry(tpg)!.w = true;
           }
+        }
+        if (!fresh) {
+          // done
+        } else if (sigma0 && fAddr + offset + fOff + psize(tSize) > this.world.memoryPages) {
+          // In fpcheck sigma0 owns exactly the memory: a page past it is not there to map.
+          br.push('map.clamped');
         } else if (sigma0) {
           br.push('map.new');
           const a = fAddr + offset + fOff;
@@ -562,16 +643,22 @@ export class Machine {
           setLink(tpg, tSize, newmap, tAddr);
         } else {
           const map = mapnode(fpg, fSize, alignDown(fAddr, fSize));
+          let grantHere = grant;
+          if (grant && tSize < fSize && !b.grantPartialSuperpage) {
+            // Fixed: a piece of a larger page is mapped, and the granter keeps its page.
+            br.push('grant.demoted');
+            grantHere = false;
+          }
           if (tSize < fSize && offset !== 0) br.push(b.doubledOffset ? 'map.doubled-offset' : 'map.cut-to-pages');
           // mdb_map receives f_addr + offset: f_addr already lies inside the page (686), a kernel bug.
           const mdbAddr = b.doubledOffset ? fAddr + offset + fOff : alignDown(fAddr, fSize) + offset + fOff;
           const senderW = entry(fpg)!.w;
-          const newmap = this.mdbMap(map, fpg, fSize, mdbAddr, tpg, tSize, to, grant);
+          const newmap = this.mdbMap(map, fpg, fSize, mdbAddr, tpg, tSize, to, grantHere);
           // set_entry(..., snd_fp.get_rwx ()) (690-694): the send's rights, not masked with the sender's entry.
           if (w && !senderW) br.push(b.rightsUnmasked ? 'map.rights-unmasked' : 'map.no-rights');
           setEntry(tpg, tSize, address(fpg) + offset + fOff, b.rightsUnmasked ? w : w && senderW);
           setLink(tpg, tSize, newmap, tAddr);
-          if (grant) {
+          if (grantHere) {
             // Grant operation. Remove mapping from current space (697-704).
             br.push(tSize < fSize ? 'grant.partial-superpage' : 'grant.move');
             clear(fpg, fSize);
@@ -643,7 +730,10 @@ export class Machine {
     const br = this.trace.branches;
     let any = false;
     walk: while (num > 0) {
-      if (!isUserArea(vaddr)) break;
+      if (!this.isUser(task, vaddr)) {
+        br.push('unmap.clamped');
+        break;
+      }
       skip: {
         if (size > pgsize) {
           if (!valid(pg)) break walk;
@@ -656,7 +746,14 @@ export class Machine {
             br.push('unmap.partial-flush-whole');
             num = 1;
             pgsize = size;
-          } else br.push('unmap.partial-stride');
+          } else if (this.bugs.unmapStride) br.push('unmap.partial-stride');
+          else {
+            // Fixed: the base pages of the range in this superpage, each by its own offset.
+            br.push('unmap.partial-overlapping');
+            const map = mapnode(pg, size, alignDown(vaddr, size));
+            for (let j = 0; j < num; j++) this.mdbFlush(map, pg, size, vaddr + j, pgsize, false);
+            break walk;
+          }
         }
         if (!valid(pg)) break skip;
         if (isSubtree(pg, size)) {
