@@ -18,7 +18,7 @@ export const PARTIAL_CHOICES: readonly PartialChoice[] = ['whole', 'overlapping'
 export type OvermapChoice = 'skip' | 'replace';
 export const OVERMAP_CHOICES: readonly OvermapChoice[] = ['skip', 'replace'];
 
-export const PROFILE_NAMES = ['split', 'ignore', 'whole', 'overlapping', 'inner', 'x2', 'fiasco', 'pistachio', 'extended'] as const;
+export const PROFILE_NAMES = ['split', 'ignore', 'whole', 'overlapping', 'inner', 'x2', 'fiasco', 'pistachio', 'pistachio-fixed', 'extended'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /**
@@ -100,6 +100,8 @@ export const profile = (name: ProfileName): KernelProfile =>
     .with('extended', () => spec('extended', 'split', 'replace', true))
     .with('fiasco', () => named(name, 'fiasco', true))
     .with('pistachio', () => named(name, 'pistachio', true))
+    // "What if the kernel followed its own intent": Pistachio's engine with every rule marked `bug` switched off.
+    .with('pistachio-fixed', () => named(name, 'pistachio', false))
     .exhaustive();
 
 /** True when the profile reads nondeterministic choices from the call (only `x2` does). Pure. */

@@ -16,8 +16,7 @@ import { replaySequence, showOp, type ReplayVerdict } from './replay.ts';
 const ROOT = process.env.FPCHECK_KERNEL_TRACES ?? resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/kernels');
 const REQUIRED = process.env.FPCHECK_REQUIRE_TRACES === '1';
 
-// pistachio joins once its engine follows the kernel's code.
-const KERNELS = ['fiasco'] as const;
+const KERNELS = ['fiasco', 'pistachio'] as const;
 
 describe.each(KERNELS)('the %s profile against %s\'s own code', (kernel) => {
   const dir = join(ROOT, kernel);
