@@ -5,7 +5,7 @@ import type { Kernel } from '../../kernel.ts';
 import { SIGMA0, type MapNode, type TaskId } from '../../mapdb.ts';
 import type { NamedProfile } from '../../profiles.ts';
 import { R, W, X, type Rights } from '../../rights.ts';
-import { HW, initialState, Machine, MDB, PistachioMemoryError, type BugSwitches, type MachineState, type MNode, type RootArr, type Table } from './machine.ts';
+import { initialState, Machine, PistachioMemoryError, type BugSwitches, type MachineState, type MNode, type RootArr, type Table } from './machine.ts';
 
 /**
  * L4Ka::Pistachio's mapping (l4ka/pistachio at 8be66aa9, x86-64, old mapping database), run as
@@ -21,7 +21,8 @@ import { HW, initialState, Machine, MDB, PistachioMemoryError, type BugSwitches,
  * behaviour there is undefined, and the traces hold no such run.
  */
 export class PistachioEngine implements KernelEngine {
-  private st: MachineState = initialState();
+  /** Made at the first call, when the kernel's superpage order is known. */
+  private st: MachineState | null = null;
   /** Database slots that differ from the node's page-table entry, by node id, as of the last call. */
   private slots = new Map<number, { frame: number; order: number }>();
   private readonly bugs: BugSwitches;
@@ -44,13 +45,14 @@ export class PistachioEngine implements KernelEngine {
 
   clone(): KernelEngine {
     const c = Object.create(PistachioEngine.prototype) as PistachioEngine;
-    Object.assign(c, { bugs: this.bugs, walkBugs: this.walkBugs, st: structuredClone(this.st), slots: new Map(this.slots) });
+    Object.assign(c, { bugs: this.bugs, walkBugs: this.walkBugs, st: this.st && structuredClone(this.st), slots: new Map(this.slots) });
     return c;
   }
 
   taskCreated(): void {}
 
   *elements(): Iterable<EngineElement> {
+    if (!this.st) return;
     // Page tables outlive their mappings (mapctrl frees them only on a flush), base-page arrays
     // outlive theirs (mdb_flush frees them only with the larger page): both decide later calls.
     for (const [task, top] of this.st.tables) yield* tableElements(task, top);
@@ -60,7 +62,7 @@ export class PistachioEngine implements KernelEngine {
         const arr = m.next.k === 'root' ? m.next.r : m.next.k === 'dual' ? m.next.d.root : null;
         if (arr && !seen.has(arr) && m.space !== null && m.pg) {
           seen.add(arr);
-          yield_.push({ task: m.space, values: [9, m.pg.t.vbase + m.pg.i * 2 ** HW[m.pg.t.level]!, m.depth] });
+          yield_.push({ task: m.space, values: [-1, m.pg.t.vbase + m.pg.i * 2 ** m.pg.t.order, m.depth] });
           for (const s of arr.n) walk(s.k === 'map' ? s.m : s.k === 'dual' ? s.d.map : null);
         }
       }
@@ -93,11 +95,12 @@ export class PistachioEngine implements KernelEngine {
       const f0 = t.send.base - (t.send.base % size);
       const t0 = t.rcvBase - (t.rcvBase % size);
       for (let a = 0; a < size; ) {
-        const p = t.s === SIGMA0 ? { kind: 'super' as const, pages: 512 - ((f0 + a) % 512) } : m.probe(t.s, f0 + a);
+        const P = 2 ** k.superpageOrder;
+        const p = t.s === SIGMA0 ? { kind: 'super' as const, pages: P - ((f0 + a) % P) } : m.probe(t.s, f0 + a);
         if (p.kind === 'none') a += p.pages;
-        else if (p.kind === 'super' && size - a >= 512 && (f0 + a) % 512 === 0) {
-          m.mapFpage(t.s, f0 + a, 9, t.r, t0 + a, w, grant);
-          a += 512;
+        else if (p.kind === 'super' && size - a >= P && (f0 + a) % P === 0) {
+          m.mapFpage(t.s, f0 + a, k.superpageOrder, t.r, t0 + a, w, grant);
+          a += P;
         } else {
           m.mapFpage(t.s, f0 + a, 0, t.r, t0 + a, w, grant);
           a += 1;
@@ -116,11 +119,12 @@ export class PistachioEngine implements KernelEngine {
   }
 
   private run(k: Kernel, effect: KernelEffect, cause: RemovalCause, memoryError: KernelBranch, call: (m: Machine) => void): void {
-    const st = structuredClone(this.st);
+    const st = this.st ? structuredClone(this.st) : initialState(k.superpageOrder);
     const trace = { branches: [] as string[], warnings: [] as string[] };
     try {
       call(
         new Machine(st, this.bugs, trace, {
+          superpageOrder: k.superpageOrder,
           memoryPages: k.memoryPages,
           userEnd: (task) => (task === SIGMA0 ? Infinity : 2 ** (k.db.spaceOrder(task) ?? 0)),
         }),
@@ -144,7 +148,7 @@ export class PistachioEngine implements KernelEngine {
       const pg = m.pg;
       const e = pg ? pg.t.e[pg.i] : undefined;
       if (!pg || !e || !e.valid || e.sub || m.space === null) return;
-      const order = HW[pg.t.level]!;
+      const order = pg.t.order;
       out.push({ m, task: m.space, vbase: pg.t.vbase + pg.i * 2 ** order, order, frame: e.frame, rights: rightsOf(e.w), parent, slotFrame, slotOrder });
     };
     const list = (head: MNode | null, owner: MNode | null, frame: number, order: number): void => {
@@ -163,18 +167,18 @@ export class PistachioEngine implements KernelEngine {
       }
     };
     const array = (arr: RootArr, owner: MNode | null, frame: number): void => {
-      const size = 2 ** MDB[arr.size]!;
-      const base = frame - (frame % 2 ** MDB[arr.size + 1]!);
+      const size = 2 ** arr.order;
+      const base = frame - (frame % 2 ** arr.span);
       arr.n.forEach((s, i) => {
         const sub = rootOf(s);
         if (sub) array(sub, owner, base + i * size);
-        list(mapOf(s), owner, base + i * size, MDB[arr.size]!);
+        list(mapOf(s), owner, base + i * size, arr.order);
       });
     };
-    const top = rootOf(this.st.sigma0.next);
+    const top = rootOf(this.st!.sigma0.next);
     if (top) array(top, null, 0);
     // A leaf whose node no list reaches hangs below sigma0.
-    for (const top of this.st.tables.values())
+    for (const top of this.st!.tables.values())
       for (const { pg, link } of leaves(top)) if (!seen.has(link)) emit(link, null, pg.e[0] ? 0 : 0, -1);
     return out;
   }
@@ -245,8 +249,7 @@ function walkArrays(arr: RootArr, visit: (m: MNode | null) => void): void {
 }
 
 function* leaves(t: Table): Iterable<{ pg: Table; link: MNode }> {
-  for (let i = 0; i < 512; i++) {
-    const e = t.e[i];
+  for (const [i, e] of t.e.entries()) {
     if (!e?.valid) continue;
     if (e.sub) yield* leaves(e.sub);
     else {
@@ -257,8 +260,7 @@ function* leaves(t: Table): Iterable<{ pg: Table; link: MNode }> {
 }
 
 function* tableElements(task: TaskId, t: Table): Iterable<EngineElement> {
-  for (let i = 0; i < 512; i++) {
-    const e = t.e[i];
+  for (const e of t.e) {
     if (e?.sub) {
       yield { task, values: [e.sub.level, e.sub.vbase] };
       yield* tableElements(task, e.sub);

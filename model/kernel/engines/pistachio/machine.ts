@@ -17,16 +17,27 @@ import type { TaskId } from '../../mapdb.ts';
 /** Pistachio's code made an access outside its objects (in the kernel: undefined behaviour). */
 export class PistachioMemoryError extends Error {}
 
-/** hw_pgshifts (x64/ptab.h:41) less 12: sizes 4K, 2M, 1G, 512G, then the top (256T) and the word. */
-export const HW = [0, 9, 18, 27, 36, 52] as const;
-/** MDB_PGSHIFTS (x64/ptab.h:44) less 12. */
-export const MDB = [0, 9, 18, 27, 36] as const;
+/**
+ * The page-table geometry, in pages: x86-64's hw_pgshifts {12, 21, 30, 39, 48} and MDB_PGSHIFTS
+ * (x64/ptab.h:41-48) less 12 are multiples of the superpage order 9, with 512 entries a table and
+ * a root array. fpcheck's worlds run other superpage orders (4 scaled, 10 for ia32); they get the
+ * same four-level walk with 2^order entries a table. Set by `useGeometry` before each synchronous
+ * run of the machine (the engine does), so it is never seen half-changed.
+ */
+let S = 9;
+export const useGeometry = (superpageOrder: number): void => void (S = superpageOrder);
+/** hw_pgshifts[s] in pages (size_4k, size_2m, size_1g, size_512g, the top). */
+export const hw = (s: number): number => s * S;
+/** mdb_pgshifts[s] in pages. */
+export const mdb = (s: number): number => s * S;
+/** Entries of a page table (page_table_size) and of a root array (mdb_arraysize). */
+const entries = (): number => 2 ** S;
 /** pgent_t::size_max (X86_PGSIZES, x64/ptab.h:47-48): size_512g. */
 export const SIZE_MAX = 3;
 /** mapnode_t::size_max = MDB_NUM_PGSIZES - 1 (mapping.h). */
 export const MDB_SIZE_MAX = 3;
-/** USER_AREA_END: 510 PML4 slots of 2^27 pages (the sign extension does not matter in pages). */
-const USER_END = 510 * 2 ** 27;
+/** USER_AREA_END: all PML4 slots but two (the sign extension does not matter in pages). */
+const userEnd = (): number => (entries() - 2) * 2 ** hw(SIZE_MAX);
 
 export interface Entry {
   valid: boolean;
@@ -43,6 +54,8 @@ export interface Link {
 /** One 4 KiB page-table page: entries of size `level`, and the link-node words at `this + X86_PTAB_BYTES` (back) and `this - X86_PTAB_BYTES` (front, the harness's area). */
 export interface Table {
   level: number;
+  /** The order of its entries' pages (hw_pgshifts[level] in pages). */
+  order: number;
   vbase: number;
   e: Array<Entry | undefined>;
   back: Array<Link | undefined>;
@@ -60,6 +73,9 @@ export interface Dual {
 }
 export interface RootArr {
   size: number;
+  /** The orders of its slots' frames and of the frame the array spans (mdb_pgshifts[size], [size + 1] in pages). */
+  order: number;
+  span: number;
   n: Next[];
 }
 export interface RootPtr {
@@ -105,21 +121,22 @@ export interface BugSwitches {
 
 /** Where fpcheck's world ends: a task's user area is its space, sigma0 owns exactly the memory. */
 export interface World {
+  readonly superpageOrder: number;
   userEnd(task: TaskId): number;
   readonly memoryPages: number;
 }
 
-const psize = (s: number): number => 2 ** HW[s]!;
-const idx = (s: number, a: number): number => Math.floor(a / psize(s)) % 512;
+const psize = (s: number): number => 2 ** hw(s);
+const idx = (s: number, a: number): number => Math.floor(a / psize(s)) % entries();
 const alignDown = (a: number, s: number): number => a - (a % psize(s));
-const isUserArea = (a: number): boolean => a < USER_END;
+const isUserArea = (a: number): boolean => a < userEnd();
 /** HW_VALID_PGSIZES (x64/ptab.h:42): 4 KiB and 2 MiB. */
 const isPageSizeValid = (s: number): boolean => s === 0 || s === 1;
 
-export const newTable = (level: number, vbase: number): Table => ({ level, vbase, e: [], back: [], front: [] });
+export const newTable = (level: number, vbase: number): Table => ({ level, order: hw(level), vbase, e: [], back: [], front: [] });
 
 function entry(pg: Pg): Entry | undefined {
-  if (pg.i < 0 || pg.i >= 512) throw new PistachioMemoryError(`page-table entry ${pg.i} outside its table`);
+  if (pg.i < 0 || pg.i >= entries()) throw new PistachioMemoryError(`page-table entry ${pg.i} outside its table`);
   return pg.t.e[pg.i];
 }
 const valid = (pg: Pg): boolean => entry(pg)?.valid === true;
@@ -189,25 +206,26 @@ function getPrevroot(m: MNode, pg: Pg): RootPtr | null {
   return m.prev.r;
 }
 
-const arraysize = (s: number): number => 2 ** (MDB[s + 1]! - MDB[s]!);
-const mdbIndex = (s: number, a: number): number => Math.floor(a / 2 ** MDB[s]!) % arraysize(s);
+const arraysize = (s: number): number => 2 ** (mdb(s + 1) - mdb(s));
+const mdbIndex = (s: number, a: number): number => Math.floor(a / 2 ** mdb(s)) % arraysize(s);
 /** mapping.cc:115-121. */
-function mdbPgsize(hw: number): number {
+function mdbPgsize(h: number): number {
   let s = 0;
-  while (MDB[s]! < HW[hw]!) s++;
+  while (mdb(s) < hw(h)) s++;
   return s;
 }
 /** mapping.cc:123-129. */
 function hwPgsize(m: number): number {
   let s = 0;
-  while (HW[s]! < MDB[m]!) s++;
+  while (hw(s) < mdb(m)) s++;
   return s;
 }
 /** mapping.cc:621-632. */
-const createRoots = (size: number): RootArr => ({ size, n: Array.from({ length: arraysize(size) }, (): Next => ({ k: 'map', m: null })) });
+const createRoots = (size: number): RootArr => ({ size, order: mdb(size), span: mdb(size + 1), n: Array.from({ length: arraysize(size) }, (): Next => ({ k: 'map', m: null })) });
 
 /** init_mdb (mapping.cc:56-91): sigma0_mapnode owns the whole address space. */
-export function initialState(): MachineState {
+export function initialState(superpageOrder: number): MachineState {
+  useGeometry(superpageOrder);
   return { tables: new Map(), sigma0: { id: -1, space: null, depth: 0, next: dual(null, createRoots(MDB_SIZE_MAX)), prev: null, pg: null } };
 }
 
@@ -217,7 +235,9 @@ export class Machine {
     readonly bugs: BugSwitches,
     readonly trace: Trace,
     readonly world: World,
-  ) {}
+  ) {
+    useGeometry(world.superpageOrder);
+  }
 
   /** is_user_area (the harness restates space.h's static one); in fpcheck each task's user area ends at its space. */
   private isUser(task: TaskId, a: number): boolean {
@@ -460,8 +480,8 @@ export class Machine {
     let fAddr = sendBase - (sendBase % 2 ** order);
     let tAddr = rcvBase - (rcvBase % 2 ** order);
     let pgsize = SIZE_MAX;
-    while (HW[pgsize]! > fNumLog) pgsize--;
-    let fNum = 2 ** (fNumLog - HW[pgsize]!);
+    while (hw(pgsize) > fNumLog) pgsize--;
+    let fNum = 2 ** (fNumLog - hw(pgsize));
     let tNum = fNum;
     let fSize = SIZE_MAX;
     let tSize = SIZE_MAX;
@@ -514,7 +534,7 @@ export class Machine {
             rFpg[fSize] = next(fpg);
             rFnum[fSize] = fNum - 1;
             fpg = { t: subtree(fpg), i: 0 };
-            fNum = 512;
+            fNum = entries();
             continue;
           } else if (fSize > pgsize) {
             // Smaller page sizes out of a single larger page (357-364).
@@ -539,7 +559,7 @@ export class Machine {
             continue;
           }
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = 512;
+          tNum = entries();
           // Adjust destination according to where source is located.
           const ix = idx(tSize, fAddr);
           tpg = next(tpg, ix);
@@ -559,7 +579,7 @@ export class Machine {
               rTpg[tSize] = tpg;
               rTnum[tSize] = num - 1;
               tpg = { t: subtree(tpg), i: 0 };
-              num = 512;
+              num = entries();
               continue;
             } else {
               this.mdbFlush(mapnode(tpg, tSize, alignDown(vaddr, tSize)), tpg, tSize, vaddr, pgsize, true);
@@ -590,7 +610,7 @@ export class Machine {
           rTpg[tSize] = next(tpg);
           rTnum[tSize] = tNum - 1;
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = 512;
+          tNum = entries();
         } else if (!isPageSizeValid(tSize)) {
           // Not a valid hardware page size: create mappings of smaller size (552-566).
           tSize--;
@@ -598,7 +618,7 @@ export class Machine {
           rTnum[tSize] = tNum - 1;
           makeSubtree(tpg, tSize + 1);
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = 512;
+          tNum = entries();
           continue;
         }
         walked.receiver = true;
@@ -718,11 +738,11 @@ export class Machine {
 
   /** space_t::mapctrl (linear_ptab_walker.cc:809-973) as `unmap_fpage (fp with rwx, flush, false)` calls it. */
   mapctrl(task: TaskId, base: number, order: number, flush: boolean): void {
-    let num = Math.min(order, HW[SIZE_MAX + 1]!);
+    let num = Math.min(order, hw(SIZE_MAX + 1));
     let vaddr = base - (base % 2 ** num);
     let pgsize = SIZE_MAX;
-    while (HW[pgsize]! > num) pgsize--;
-    num = 2 ** (num - HW[pgsize]!);
+    while (hw(pgsize) > num) pgsize--;
+    num = 2 ** (num - hw(pgsize));
     let size = SIZE_MAX;
     let pg: Pg = { t: this.top(task), i: idx(size, vaddr) };
     const rPg: Pg[] = [];
@@ -761,7 +781,7 @@ export class Machine {
           rPg[size] = pg;
           rNum[size] = num - 1;
           pg = { t: subtree(pg), i: 0 };
-          num = 512;
+          num = entries();
           continue;
         }
         any = true;
