@@ -5,7 +5,7 @@ import type { Kernel } from '../../kernel.ts';
 import { SIGMA0, type MapNode, type TaskId } from '../../mapdb.ts';
 import type { NamedProfile } from '../../profiles.ts';
 import { R, W, X, type Rights } from '../../rights.ts';
-import { initialState, Machine, PistachioMemoryError, type BugSwitches, type MachineState, type MNode, type RootArr, type Table } from './machine.ts';
+import { initialState, Machine, PistachioMemoryError, type BugSwitches, type MachineState, type MNode, type RootArr, type Table, type Trace } from './machine.ts';
 
 /**
  * L4Ka::Pistachio's mapping (l4ka/pistachio at 8be66aa9, x86-64, old mapping database), run as
@@ -120,7 +120,7 @@ export class PistachioEngine implements KernelEngine {
 
   private run(k: Kernel, effect: KernelEffect, cause: RemovalCause, memoryError: KernelBranch, call: (m: Machine) => void): void {
     const st = this.st ? structuredClone(this.st) : initialState(k.superpageOrder);
-    const trace = { branches: [] as string[], warnings: [] as string[] };
+    const trace: Trace = { branches: [], warnings: [], skipped: [] };
     try {
       call(
         new Machine(st, this.bugs, trace, {
@@ -135,6 +135,7 @@ export class PistachioEngine implements KernelEngine {
       return;
     }
     for (const b of trace.branches) effect.branches.push(b as KernelBranch);
+    for (const x of trace.skipped) effect.skipped.push({ task: x.task, virtual: { base: x.base, order: x.order }, cause: x.cause });
     this.st = st;
     this.sync(k, effect, cause);
   }

@@ -102,6 +102,8 @@ export interface MachineState {
 export interface Trace {
   branches: string[];
   warnings: string[];
+  /** Pieces not entered because the receiver keeps what it holds there. */
+  skipped: Array<{ task: TaskId; base: number; order: number; cause: 'larger' | 'exists' | 'kept' }>;
 }
 
 /** Kernel bugs that can be switched off (the profile's `bugs`). */
@@ -550,6 +552,7 @@ export class Machine {
           else if (!isSubtree(tpg, tSize + 1)) {
             this.trace.warnings.push('map_fpage(): Larger mapping already exists.');
             br.push('map.overmap-larger-skip');
+            this.trace.skipped.push({ task: to, base: tAddr, order: hw(pgsize), cause: 'larger' });
             tSize++;
             jump = 'recv';
             break body;
@@ -631,6 +634,7 @@ export class Machine {
             // "Mapping already exists." (585-598)
             this.trace.warnings.push('map_fpage(): Mapping already exists.');
             br.push('map.exists-skip');
+            this.trace.skipped.push({ task: to, base: tAddr, order: hw(tSize), cause: 'exists' });
             jump = 'recv';
             break body;
           }
