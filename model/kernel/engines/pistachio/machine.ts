@@ -26,18 +26,18 @@ export class PistachioMemoryError extends Error {}
  */
 let S = 9;
 export const useGeometry = (superpageOrder: number): void => void (S = superpageOrder);
-/** hw_pgshifts[s] in pages (size_4k, size_2m, size_1g, size_512g, the top). */
-export const hw = (s: number): number => s * S;
-/** mdb_pgshifts[s] in pages. */
-export const mdb = (s: number): number => s * S;
-/** Entries of a page table (page_table_size) and of a root array (mdb_arraysize). */
-const entries = (): number => 2 ** S;
+/** hw_pgshifts[s] in pages (size_4k, size_2m, size_1g, size_512g, then the top of the space: 512 PML4 entries above size_512g). */
+export const hw = (s: number): number => (s <= SIZE_MAX ? s * S : SIZE_MAX * S + 9);
+/** mdb_pgshifts[s] in pages: the same sizes, up to the top. */
+export const mdb = hw;
+/** Entries of a page table of entries of size `s` (page_table_size), and of a root array of size `s` (mdb_arraysize). */
+const entries = (s: number): number => 2 ** (hw(s + 1) - hw(s));
 /** pgent_t::size_max (X86_PGSIZES, x64/ptab.h:47-48): size_512g. */
 export const SIZE_MAX = 3;
 /** mapnode_t::size_max = MDB_NUM_PGSIZES - 1 (mapping.h). */
 export const MDB_SIZE_MAX = 3;
-/** USER_AREA_END: all PML4 slots but two (the sign extension does not matter in pages). */
-const userEnd = (): number => (entries() - 2) * 2 ** hw(SIZE_MAX);
+/** USER_AREA_END: 510 PML4 slots (the sign extension does not matter in pages). */
+const userEnd = (): number => 510 * 2 ** hw(SIZE_MAX);
 
 export interface Entry {
   valid: boolean;
@@ -129,7 +129,7 @@ export interface World {
 }
 
 const psize = (s: number): number => 2 ** hw(s);
-const idx = (s: number, a: number): number => Math.floor(a / psize(s)) % entries();
+const idx = (s: number, a: number): number => Math.floor(a / psize(s)) % entries(s);
 const alignDown = (a: number, s: number): number => a - (a % psize(s));
 const isUserArea = (a: number): boolean => a < userEnd();
 /** HW_VALID_PGSIZES (x64/ptab.h:42): 4 KiB and 2 MiB. */
@@ -138,7 +138,7 @@ const isPageSizeValid = (s: number): boolean => s === 0 || s === 1;
 export const newTable = (level: number, vbase: number): Table => ({ level, order: hw(level), vbase, e: [], back: [], front: [] });
 
 function entry(pg: Pg): Entry | undefined {
-  if (pg.i < 0 || pg.i >= entries()) throw new PistachioMemoryError(`page-table entry ${pg.i} outside its table`);
+  if (pg.i < 0 || pg.i >= entries(pg.t.level)) throw new PistachioMemoryError(`page-table entry ${pg.i} outside its table`);
   return pg.t.e[pg.i];
 }
 const valid = (pg: Pg): boolean => entry(pg)?.valid === true;
@@ -208,7 +208,7 @@ function getPrevroot(m: MNode, pg: Pg): RootPtr | null {
   return m.prev.r;
 }
 
-const arraysize = (s: number): number => 2 ** (mdb(s + 1) - mdb(s));
+const arraysize = entries;
 const mdbIndex = (s: number, a: number): number => Math.floor(a / 2 ** mdb(s)) % arraysize(s);
 /** mapping.cc:115-121. */
 function mdbPgsize(h: number): number {
@@ -536,7 +536,7 @@ export class Machine {
             rFpg[fSize] = next(fpg);
             rFnum[fSize] = fNum - 1;
             fpg = { t: subtree(fpg), i: 0 };
-            fNum = entries();
+            fNum = entries(fSize);
             continue;
           } else if (fSize > pgsize) {
             // Smaller page sizes out of a single larger page (357-364).
@@ -562,7 +562,7 @@ export class Machine {
             continue;
           }
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = entries();
+          tNum = entries(tSize);
           // Adjust destination according to where source is located.
           const ix = idx(tSize, fAddr);
           tpg = next(tpg, ix);
@@ -582,7 +582,7 @@ export class Machine {
               rTpg[tSize] = tpg;
               rTnum[tSize] = num - 1;
               tpg = { t: subtree(tpg), i: 0 };
-              num = entries();
+              num = entries(tSize);
               continue;
             } else {
               this.mdbFlush(mapnode(tpg, tSize, alignDown(vaddr, tSize)), tpg, tSize, vaddr, pgsize, true);
@@ -613,7 +613,7 @@ export class Machine {
           rTpg[tSize] = next(tpg);
           rTnum[tSize] = tNum - 1;
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = entries();
+          tNum = entries(tSize);
         } else if (!isPageSizeValid(tSize)) {
           // Not a valid hardware page size: create mappings of smaller size (552-566).
           tSize--;
@@ -621,7 +621,7 @@ export class Machine {
           rTnum[tSize] = tNum - 1;
           makeSubtree(tpg, tSize + 1);
           tpg = { t: subtree(tpg), i: 0 };
-          tNum = entries();
+          tNum = entries(tSize);
           continue;
         }
         walked.receiver = true;
@@ -785,7 +785,7 @@ export class Machine {
           rPg[size] = pg;
           rNum[size] = num - 1;
           pg = { t: subtree(pg), i: 0 };
-          num = entries();
+          num = entries(size);
           continue;
         }
         any = true;
