@@ -63,7 +63,7 @@ export class PistachioEngine implements KernelEngine {
         if (arr && !seen.has(arr) && m.space !== null && m.pg) {
           seen.add(arr);
           yield_.push({ task: m.space, values: [-1, m.pg.t.vbase + m.pg.i * 2 ** m.pg.t.order, m.depth] });
-          for (const s of arr.n) walk(s.k === 'map' ? s.m : s.k === 'dual' ? s.d.map : null);
+          arr.n.forEach((s) => walk(s.k === 'map' ? s.m : s.k === 'dual' ? s.d.map : null));
         }
       }
     };
@@ -242,11 +242,11 @@ const mapOf = (n: MNode['next']): MNode | null => (n.k === 'map' ? n.m : n.k ===
 const rootOf = (n: MNode['next']): RootArr | null => (n.k === 'root' ? n.r : n.k === 'dual' ? n.d.root : null);
 
 function walkArrays(arr: RootArr, visit: (m: MNode | null) => void): void {
-  for (const s of arr.n) {
+  arr.n.forEach((s) => {
     const sub = rootOf(s);
     if (sub) walkArrays(sub, visit);
     visit(mapOf(s));
-  }
+  });
 }
 
 function* leaves(t: Table): Iterable<{ pg: Table; link: MNode }> {

@@ -73,6 +73,8 @@ export interface Dual {
 }
 export interface RootArr {
   size: number;
+  /** Number of root nodes (mdb_arraysize); `n` is sparse, a hole an empty root node. */
+  length: number;
   /** The orders of its slots' frames and of the frame the array spans (mdb_pgshifts[size], [size + 1] in pages). */
   order: number;
   span: number;
@@ -181,8 +183,8 @@ const getMap = (n: Next): MNode | null => (n.k === 'map' ? n.m : n.k === 'dual' 
 const getRoot = (n: Next): RootArr | null => (n.k === 'root' ? n.r : n.k === 'dual' ? n.d.root : null);
 const getDual = (n: Next): Dual | null => (n.k === 'dual' ? n.d : null);
 const slot = (r: RootPtr): Next => {
-  if (r.i < 0 || r.i >= r.a.n.length) throw new PistachioMemoryError(`root node ${r.i} outside its array`);
-  return r.a.n[r.i]!;
+  if (r.i < 0 || r.i >= r.a.length) throw new PistachioMemoryError(`root node ${r.i} outside its array`);
+  return r.a.n[r.i] ?? EMPTY;
 };
 const setSlot = (r: RootPtr, n: Next): void => {
   slot(r);
@@ -223,7 +225,9 @@ function hwPgsize(m: number): number {
   return s;
 }
 /** mapping.cc:621-632. */
-const createRoots = (size: number): RootArr => ({ size, order: mdb(size), span: mdb(size + 1), n: Array.from({ length: arraysize(size) }, (): Next => ({ k: 'map', m: null })) });
+/** An empty root node (set_ptr (NULL)); never written to, so shared. */
+const EMPTY: Next = { k: 'map', m: null };
+const createRoots = (size: number): RootArr => ({ size, length: arraysize(size), order: mdb(size), span: mdb(size + 1), n: [] });
 
 /** init_mdb (mapping.cc:56-91): sigma0_mapnode owns the whole address space. */
 export function initialState(superpageOrder: number): MachineState {
@@ -374,7 +378,7 @@ export class Machine {
     /** Arrays entered below the start (r_* levels saved). */
     let levels = 0;
     const up = (): void => {
-      if (root!.i !== root!.a.n.length - 1) this.trace.branches.push('unmap.invalid-free');
+      if (root!.i !== root!.a.length - 1) this.trace.branches.push('unmap.invalid-free');
       levels--;
       fMap = rNmap[fS]!;
       root = rRoot[fS]!;
