@@ -56,21 +56,24 @@ export class PistachioEngine implements KernelEngine {
     // Page tables outlive their mappings (mapctrl frees them only on a flush), base-page arrays
     // outlive theirs (mdb_flush frees them only with the larger page): both decide later calls.
     for (const [task, top] of this.st.tables) yield* tableElements(task, top);
+    const out: EngineElement[] = [];
     const seen = new Set<RootArr>();
-    const walk = (m: MNode | null): void => {
-      for (; m; m = m.next.k === 'map' ? m.next.m : m.next.k === 'dual' ? m.next.d.map : null) {
-        const arr = m.next.k === 'root' ? m.next.r : m.next.k === 'dual' ? m.next.d.root : null;
-        if (arr && !seen.has(arr) && m.space !== null && m.pg) {
-          seen.add(arr);
-          yield_.push({ task: m.space, values: [-1, m.pg.t.vbase + m.pg.i * 2 ** m.pg.t.order, m.depth] });
-          arr.n.forEach((s) => walk(s.k === 'map' ? s.m : s.k === 'dual' ? s.d.map : null));
-        }
+    // Every node's depth and place in its list (they decide parents and where a flush stops), and
+    // which nodes hold a base-page array.
+    const walk = (head: MNode | null): void => {
+      let place = 0;
+      for (let m = head; m; m = mapOf(m.next), place++) {
+        const arr = rootOf(m.next);
+        const vbase = m.pg ? m.pg.t.vbase + m.pg.i * 2 ** m.pg.t.order : -1;
+        if (m.space !== null) out.push({ task: m.space, values: [-1, vbase, m.depth, place, arr ? 1 : 0] });
+        if (!arr || seen.has(arr)) continue;
+        seen.add(arr);
+        walkArrays(arr, walk);
       }
     };
-    const yield_: EngineElement[] = [];
-    const top = this.st.sigma0.next.k === 'dual' ? this.st.sigma0.next.d.root : null;
+    const top = rootOf(this.st.sigma0.next);
     if (top) walkArrays(top, walk);
-    yield* yield_;
+    yield* out;
   }
 
   databaseSlot(n: MapNode): { readonly frame: number; readonly order: number } | null {
@@ -180,7 +183,7 @@ export class PistachioEngine implements KernelEngine {
     if (top) array(top, null, 0);
     // A leaf whose node no list reaches hangs below sigma0.
     for (const top of this.st!.tables.values())
-      for (const { pg, link } of leaves(top)) if (!seen.has(link)) emit(link, null, pg.e[0] ? 0 : 0, -1);
+      for (const link of leaves(top)) if (!seen.has(link)) emit(link, null, 0, -1);
     return out;
   }
 
@@ -249,13 +252,13 @@ function walkArrays(arr: RootArr, visit: (m: MNode | null) => void): void {
   });
 }
 
-function* leaves(t: Table): Iterable<{ pg: Table; link: MNode }> {
+function* leaves(t: Table): Iterable<MNode> {
   for (const [i, e] of t.e.entries()) {
     if (!e?.valid) continue;
     if (e.sub) yield* leaves(e.sub);
     else {
       const l = (t.level === 1 ? t.front : t.back)[i];
-      if (l) yield { pg: t, link: l.node };
+      if (l) yield l.node;
     }
   }
 }

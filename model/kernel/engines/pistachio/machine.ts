@@ -499,7 +499,6 @@ export class Machine {
     const rTpg: Pg[] = [];
     const rTnum: number[] = [];
     const br = this.trace.branches;
-    const walked = { receiver: false };
     while (fNum > 0 || tNum > 0) {
       let jump: 'none' | 'recv' | 'send' = 'none';
       body: {
@@ -628,7 +627,6 @@ export class Machine {
           tNum = entries(tSize);
           continue;
         }
-        walked.receiver = true;
         // offset = f_addr & page_mask(f_size) & ~page_mask(t_size) (577)
         const offset = (fAddr % psize(fSize)) - (fAddr % psize(tSize));
         let fresh = !valid(tpg);
