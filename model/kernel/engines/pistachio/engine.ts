@@ -17,8 +17,8 @@ import { initialState, Machine, PistachioMemoryError, type BugSwitches, type Mac
  * keeps its id while its database node lives on with the same frame and size (a grant moves it).
  *
  * Where Pistachio's code reads or writes outside its objects (a wrapped counter, a garbage
- * link node), the call is undone and the effect carries `kernel.memory-error`: the kernel's
- * behaviour there is undefined, and the traces hold no such run.
+ * link node), the call is undone and the effect carries `map.memory-error` or
+ * `unmap.memory-error`: the kernel's behaviour there is undefined, and the traces hold no such run.
  */
 export class PistachioEngine implements KernelEngine {
   /** Made at the first call, when the kernel's superpage order is known. */
@@ -137,7 +137,7 @@ export class PistachioEngine implements KernelEngine {
       effect.branches.push(memoryError);
       return;
     }
-    for (const b of trace.branches) effect.branches.push(b as KernelBranch);
+    effect.branches.push(...trace.branches);
     for (const x of trace.skipped) effect.skipped.push({ task: x.task, virtual: { base: x.base, order: x.order }, cause: x.cause });
     this.st = st;
     this.sync(k, effect, cause);

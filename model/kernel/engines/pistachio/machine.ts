@@ -12,6 +12,7 @@
  * whose run touched freed memory. The whole state is plain data, so `structuredClone` copies it
  * with its sharing intact.
  */
+import type { KernelBranch } from '../../effects.ts';
 import type { TaskId } from '../../mapdb.ts';
 
 /** Pistachio's code made an access outside its objects (in the kernel: undefined behaviour). */
@@ -102,7 +103,7 @@ export interface MachineState {
 
 /** What a call did, for the effect's branches and warnings. */
 export interface Trace {
-  branches: string[];
+  branches: KernelBranch[];
   warnings: string[];
   /** Pieces not entered because the receiver keeps what it holds there. */
   skipped: Array<{ task: TaskId; base: number; order: number; cause: 'larger' | 'exists' | 'kept' }>;
