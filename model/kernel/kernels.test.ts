@@ -276,3 +276,19 @@ describe('pistachio-fixed: the kernel as its code intends', () => {
     expect(nodes(b, 'd')).toEqual([[0, SP, 1024]]);
   });
 });
+
+describe('pistachio: where its code leaves its objects', () => {
+  test('a send over a page table emptied by a flush wraps f_num: the call is undone and says so', () => {
+    // linear_ptab_walker.cc 298, 755-771: no receiver entry walked, the loop goes on with f_num past zero.
+    const k = new Kernel(2048, 'pistachio', { superpageOrder: ARCH_SUPERPAGE_ORDER.amd64 });
+    for (const t of ['physmem', 'a', 'b']) k.createTask(t, 12);
+    k.map(SIGMA0, fpage(0, 11), 'physmem', 0, RWX, any);
+    k.map('physmem', fpage(1024, 0), 'a', 3, RWX, any);
+    k.unmap('a', fpage(3, 0), true, any); // the page table of a's first superpage slot stays
+    const v = k.db.version;
+    const e = k.map('a', fpage(0, 9), 'b', 0, RWX, any);
+    expect(e.branches).toEqual(['map.memory-error']);
+    expect(k.db.version).toBe(v);
+    expect(nodes(k, 'b')).toEqual([]);
+  });
+});
