@@ -279,7 +279,8 @@ describe('clamping (fiasco and pistachio)', () => {
     expect(far.branches).toEqual(['unmap.clamped', 'unmap.nothing-mapped']);
     expect(k.db.has(grand.id)).toBe(true);
     const all = k.unmap('c', fpage(0, 6), true, any);
-    expect(all.branches).toEqual(['unmap.clamped', 'unmap.whole-node']);
+    // Fiasco bounds the walk first, Pistachio finds the end of the space while walking: the same branches.
+    expect([...all.branches].sort()).toEqual(['unmap.clamped', 'unmap.whole-node']);
     expect(k.db.has(kid.id) || k.db.has(grand.id)).toBe(false);
   });
 });

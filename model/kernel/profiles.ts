@@ -18,7 +18,7 @@ export const PARTIAL_CHOICES: readonly PartialChoice[] = ['whole', 'overlapping'
 export type OvermapChoice = 'skip' | 'replace';
 export const OVERMAP_CHOICES: readonly OvermapChoice[] = ['skip', 'replace'];
 
-export const PROFILE_NAMES = ['split', 'ignore', 'whole', 'overlapping', 'inner', 'x2', 'fiasco', 'pistachio', 'extended'] as const;
+export const PROFILE_NAMES = ['split', 'ignore', 'whole', 'overlapping', 'inner', 'x2', 'fiasco', 'pistachio', 'pistachio-fixed', 'extended'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /**
@@ -100,6 +100,8 @@ export const profile = (name: ProfileName): KernelProfile =>
     .with('extended', () => spec('extended', 'split', 'replace', true))
     .with('fiasco', () => named(name, 'fiasco', true))
     .with('pistachio', () => named(name, 'pistachio', true))
+    // "What if the kernel followed its own intent": Pistachio's engine with every rule marked `bug` switched off.
+    .with('pistachio-fixed', () => named(name, 'pistachio', false))
     .exhaustive();
 
 /** True when the profile reads nondeterministic choices from the call (only `x2` does). Pure. */
@@ -142,6 +144,7 @@ export interface KernelRule {
 }
 
 const FIASCO = 'kernkonzept/fiasco src/kern/';
+const PISTACHIO = 'l4ka/pistachio kernel/src/';
 
 /**
  * The rules of the named kernels, each read from its source and checked against the kernel's
@@ -259,9 +262,160 @@ export const KERNEL_RULES: Readonly<Record<NamedKernel, readonly KernelRule[]>> 
     {
       id: 'hardware-pages',
       label: 'node',
-      behaviour: 'a send is entered as the largest hardware pages that fit',
-      source: 'l4ka/pistachio kernel/src/generic/linear_ptab_walker.cc space_t::map_fpage',
+      behaviour: 'a send is walked over both page tables and entered as 4 KiB and 2 MiB entries (the sizes x86-64 has); a larger sender page is entered piece by piece, a receiver table of smaller pages is walked into',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc space_t::map_fpage (lines 283-426, 538-566, 690-695)`,
       branches: ['map.new'],
+    },
+    {
+      id: 'rights-as-entry',
+      label: 'rights',
+      behaviour: 'as the x86-64 entry holds them: every present entry is readable and (no CONFIG_X86_NX in the default build) executable; w is the writable bit',
+      source: `${PISTACHIO}arch/x86/pgent.h pgent_t::is_readable, is_executable, rights, set_entry (lines 131-135, 164-168, 248-275)`,
+      branches: ['map.new'],
+    },
+    {
+      id: 'rights-unmasked',
+      label: 'rights of a new mapping',
+      behaviour: "the send fpage's rights, not masked with the sender's entry: a task holding a page read-only passes it on writable (rights escalation)",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage set_entry (..., snd_fp.get_rwx (), ...) (lines 690-694); only extending masks (600-610)`,
+      branches: ['map.rights-unmasked'],
+      bug: true,
+    },
+    {
+      id: 'rights-upgrade',
+      label: 'map over the same frame',
+      behaviour: "the entry's rights grow by the send's rights that the sender's entry has; the database is unchanged",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage ("Extend access rights", lines 579-611)`,
+      branches: ['map.rights-upgrade'],
+    },
+    {
+      id: 'overmap',
+      label: "map onto another frame's mapping or a table of smaller pages",
+      behaviour: "at the send's page size the receiver's entry (or every entry of its table) is flushed with its subtree, then the new page is entered; if that removed the sender's own page, nothing is entered",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage ("We are doing overmapping", lines 427-537)`,
+      branches: ['map.overmap-smaller', 'map.sender-lost'],
+    },
+    {
+      id: 'exists',
+      label: "a piece onto another frame's mapping of its size",
+      behaviour: 'skipped ("Mapping already exists.")',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 579-598)`,
+      branches: ['map.exists-skip'],
+    },
+    {
+      id: 'larger-exists',
+      label: 'map under a larger mapping',
+      behaviour: 'skipped ("Larger mapping already exists."); after goto Next_receiver_entry the receiver steps a whole superpage while the count drops by one, so the rest of a multi-page send lands a superpage further',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 388-405, 709-742)`,
+      branches: ['map.overmap-larger-skip'],
+      bug: true,
+    },
+    {
+      id: 'hole-no-advance',
+      label: 'leading hole in the sender',
+      behaviour: 'an invalid sender entry met before the receiver walk reached its size jumps to Next_sender_entry without advancing the receiver: later pages land lower than their offset',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 314-330, 744-763)`,
+      branches: ['map.hole-no-advance'],
+      bug: true,
+    },
+    {
+      id: 'hole-stride',
+      label: 'hole above the page size',
+      behaviour: 'each invalid sender entry above the page size uses one count but steps a whole entry of its size: the walk maps (or grants) pages from outside the send fpage',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 314-326, 744-763)`,
+      branches: ['map.hole-stride'],
+      bug: true,
+    },
+    {
+      id: 'doubled-offset',
+      label: 'a 4 KiB piece of a sender superpage in the database',
+      behaviour: "filed at its offset plus the send's offset in the superpage (mod 512): an unmap of page k by the superpage's owner revokes the pieces filed in slot k, and the piece sent from k stays",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 577, 685-687), generic/mapping.cc mdb_map (line 293)`,
+      branches: ['map.doubled-offset'],
+      bug: true,
+    },
+    {
+      id: 'grant-relinks',
+      label: 'grant',
+      behaviour: "the sender's database node is relinked to the receiver's entry with its place and subtree; the sender's entry is cleared; descendants keep their rights",
+      source: `${PISTACHIO}generic/mapping.cc mdb_map (grant, lines 207-219), generic/linear_ptab_walker.cc map_fpage (lines 697-704)`,
+      branches: ['grant.move'],
+    },
+    {
+      id: 'grant-partial-superpage',
+      label: 'partial grant of a superpage',
+      behaviour: "the superpage's node is reused for the first 4 KiB entry and the sender's whole superpage entry is cleared: the sender loses all of it",
+      source: `${PISTACHIO}generic/mapping.cc mdb_map (lines 207-219), generic/linear_ptab_walker.cc map_fpage (lines 697-704)`,
+      branches: ['grant.partial-superpage'],
+      bug: true,
+    },
+    {
+      id: 'grant-same-frame',
+      label: 'grant onto a same-frame mapping',
+      behaviour: "only extends the receiver's rights: the sender keeps its mapping (the entry is cleared only on the new-mapping path)",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 579-611, 697-704)`,
+      branches: ['grant.same-frame-kept'],
+      bug: true,
+    },
+    {
+      id: 'sigma0-no-table',
+      label: "sigma0's unmap and flush",
+      behaviour: "nothing happens: mapctrl walks the caller's own page table, and sigma0's holds none of the memory it hands out",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc mapctrl (lines 862-872), map_fpage (lines 305-311)`,
+      branches: ['unmap.sigma0-nothing'],
+    },
+    {
+      id: 'unmap',
+      label: 'unmap and flush',
+      behaviour: "the caller's entries in the fpage are walked; each one's database subtree is flushed (with the entry itself on a flush); emptied page tables are freed on a flush only",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc mapctrl (lines 862-964), generic/mapping.cc mdb_flush`,
+      branches: ['unmap.whole-node', 'unmap.nothing-mapped'],
+    },
+    {
+      id: 'partial-flush',
+      label: "partial flush of the caller's superpage",
+      behaviour: 'expanded to the whole superpage ("Fpage too small -- expand to current size")',
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc mapctrl (lines 880-885)`,
+      branches: ['unmap.partial-flush-whole'],
+    },
+    {
+      id: 'partial-unmap-stride',
+      label: "partial unmap of the caller's superpage",
+      behaviour: "each 4 KiB count steps a whole superpage entry, and of each such superpage mdb_flush revokes the base page at the fpage's offset (its base-page array, or the first same-size descendant's that has one)",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc mapctrl (lines 868-886, 942-946), generic/mapping.cc mdb_flush (lines 476-503)`,
+      branches: ['unmap.partial-stride'],
+      bug: true,
+    },
+    {
+      id: 'flush-stops-in-array',
+      label: 'mdb_flush inside an empty base-page array',
+      behaviour: "base-page arrays outlive their mappings; a flush that enters one and finds nothing stops there, so the node's superpage descendants survive the unmap",
+      source: `${PISTACHIO}generic/mapping.cc mdb_flush (lines 476-503, 553-598)`,
+      branches: ['unmap.stops-in-array'],
+      bug: true,
+    },
+    {
+      id: 'invalid-free',
+      label: 'flush of a base-page array left early',
+      behaviour: "the walk goes back up as soon as the first occupied slot's list ends and frees the wrong address as the array; the rest of the array is never visited (in the kernel, kmem gets back memory in use)",
+      source: `${PISTACHIO}generic/mapping.cc mdb_flush (lines 504-537), generic/mapping_alloc.cc`,
+      branches: ['unmap.invalid-free'],
+      bug: true,
+    },
+    {
+      id: 'memory-error',
+      label: 'an access outside its objects',
+      behaviour: "the kernel's behaviour is undefined (f_num wraps past a page table, a link node read at the wrong size, r_prev[-1]); fpcheck leaves the state as it was",
+      source: `${PISTACHIO}generic/linear_ptab_walker.cc map_fpage (lines 298, 755-771), generic/mapping.cc mdb_flush (lines 449, 482-487)`,
+      branches: ['map.memory-error', 'unmap.memory-error'],
+      bug: true,
+    },
+    {
+      id: 'window-flush',
+      label: 'grant larger than the receive window',
+      behaviour: "the sender's whole fpage is flushed",
+      source: `${PISTACHIO}api/v4/ipcx.cc (lines 209-223)`,
+      branches: ['grant.window-flush'],
     },
   ],
 };

@@ -2,7 +2,7 @@ import { match } from 'ts-pattern';
 import type { KernelEngine } from '../engine.ts';
 import type { KernelProfile } from '../profiles.ts';
 import { FiascoEngine } from './fiasco/engine.ts';
-import { LegacyPistachioEngine } from './legacy.ts';
+import { PistachioEngine } from './pistachio/engine.ts';
 import { SpecEngine } from './spec.ts';
 
 /** A fresh engine for a kernel of this profile. */
@@ -10,5 +10,5 @@ export const engineFor = (p: KernelProfile): KernelEngine =>
   match(p)
     .with({ engine: 'spec' }, (s) => new SpecEngine(s))
     .with({ engine: 'fiasco' }, () => new FiascoEngine())
-    .with({ engine: 'pistachio' }, () => new LegacyPistachioEngine())
+    .with({ engine: 'pistachio' }, (n) => new PistachioEngine(n))
     .exhaustive();
