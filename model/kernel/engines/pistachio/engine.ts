@@ -45,7 +45,10 @@ export class PistachioEngine implements KernelEngine {
 
   clone(): KernelEngine {
     const c = Object.create(PistachioEngine.prototype) as PistachioEngine;
-    Object.assign(c, { bugs: this.bugs, walkBugs: this.walkBugs, st: this.st && structuredClone(this.st), slots: new Map(this.slots) });
+    // The state is shared, not copied: every call works on a copy of its own (`run`) and only then
+    // takes it, so neither engine ever changes a state the other holds (a search forks worlds far
+    // more often than it calls the kernel).
+    Object.assign(c, { bugs: this.bugs, walkBugs: this.walkBugs, st: this.st, slots: new Map(this.slots) });
     return c;
   }
 
