@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import pc from 'picocolors';
-import { fileNameFor, saveFinding, toFile, writeFailure } from '../../counterexamples/index.ts';
+import { fileNameFor, loadCounterexample, saveFinding, toFile, writeFailure } from '../../counterexamples/index.ts';
 import type { Finding } from '../../properties/index.ts';
 import { join } from 'node:path';
 
@@ -44,6 +44,10 @@ export class FindingSaver {
     let path = '';
     try {
       const fresh = !existsSync(join(this.dir, name));
+      if (!fresh && this.lowerBlockThere(join(this.dir, name), f)) {
+        this.saved.set(name, join(this.dir, name));
+        return join(this.dir, name);
+      }
       path = saveFinding(this.dir, f, this.version);
       if (fresh) this.created.add(path);
     } catch (e) {
@@ -51,6 +55,21 @@ export class FindingSaver {
     }
     this.saved.set(name, path);
     return path;
+  }
+
+  /**
+   * Whether the file already there holds this finding (same name: same commands, configuration and
+   * invariant) as a lower seed block of the same fpcheck found it: another shard's run into the same
+   * directory. Of a cell's blocks the lowest one's finding is the cell's, whichever shard ran last.
+   */
+  private lowerBlockThere(path: string, f: Finding): boolean {
+    if (f.provenance.search !== 'random') return false;
+    try {
+      const there = loadCounterexample(path).provenance;
+      return there.search === 'random' && there.fpcheck === this.version && there.block !== undefined && there.block < f.block;
+    } catch {
+      return false;
+    }
   }
 
   /**

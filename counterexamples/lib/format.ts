@@ -68,6 +68,8 @@ export const counterexampleSchema = z.strictObject({
       runsToFind: z.number().int().min(0),
       shrinks: z.number().int().min(0),
       foundLength: z.number().int().min(0),
+      /** The seed block of its cell that found it (files from before it was recorded lack it). */
+      block: z.number().int().min(0).optional(),
     }),
     z.strictObject({ search: z.literal('exhaustive'), fpcheck: z.string().max(50), states: z.number().int().min(0), transitions: z.number().int().min(0) }),
   ]),

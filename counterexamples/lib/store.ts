@@ -106,7 +106,7 @@ export function toFile(f: Finding, version: string): CounterexampleFile {
     commands: f.commands.map((c) => ({ ...c })) as CounterexampleFile['commands'],
     shortest: f.shortest,
     ...(f.certified ? { certified: { ...f.certified } } : {}),
-    provenance: { fpcheck: version, ...f.provenance },
+    provenance: f.provenance.search === 'random' ? { fpcheck: version, ...f.provenance, block: f.block } : { fpcheck: version, ...f.provenance },
   };
 }
 
