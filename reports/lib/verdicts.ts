@@ -55,7 +55,8 @@ export function wilsonLower(k: number, n: number, z = 1.96): number {
  */
 export function verdictOf(cell: RecordedCell, property: Property): CellVerdict {
   const invs = INVARIANTS.filter((i) => i.property === property);
-  const f = cell.findings.find((x) => invs.some((i) => i.name === x.invariant));
+  // Of the property's findings the shortest stands for it (the first found of equal length).
+  const f = cell.findings.filter((x) => invs.some((i) => i.name === x.invariant)).reduce<RecordedFinding | undefined>((best, x) => (best === undefined || x.length < best.length ? x : best), undefined);
   if (f) return { kind: 'violated', finding: f };
   const e = cell.exhaustive;
   if (e) {
