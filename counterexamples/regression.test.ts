@@ -45,13 +45,27 @@ describe('claims the saved files make', () => {
   });
 
   // On the named kernels a mapping is cut into hardware pages, so an exact unmap revokes only
-  // what derives from that block: isolation can break only where memory is shared.
-  const named = files.filter((f) => {
-    const c = loadCounterexample(f);
-    return c.design === 'direct-exact' && (c.profile === 'fiasco' || c.profile === 'pistachio') && c.invariant.startsWith('isolation.');
-  });
-  test('direct-exact breaks isolation on fiasco and pistachio only through shared memory', () => {
+  // what derives from that block: isolation can break only where memory is shared, unless a
+  // kernel bug revokes more (Pistachio's piece filed at the doubled offset).
+  const isolation = (profile: string) =>
+    files.filter((f) => {
+      const c = loadCounterexample(f);
+      return c.design === 'direct-exact' && c.profile === profile && c.invariant.startsWith('isolation.');
+    });
+  const shares = (f: string) => loadCounterexample(f).commands.some((k) => k.kind === 'share' || k.kind === 'map');
+  test('direct-exact breaks isolation on fiasco and pistachio-fixed only through shared memory', () => {
+    const named = [...isolation('fiasco'), ...isolation('pistachio-fixed')];
     expect(named.length).toBeGreaterThan(0);
-    for (const f of named) expect(loadCounterexample(f).commands.some((k) => k.kind === 'share' || k.kind === 'map'), f).toBe(true);
+    for (const f of named) expect(shares(f), f).toBe(true);
+  });
+  test('on pistachio, where it breaks without shared memory, a kernel bug does it: the same commands keep isolation on pistachio-fixed', () => {
+    const found = isolation('pistachio');
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      if (shares(f)) continue;
+      const c = loadCounterexample(f);
+      const scenario = { config: c.config, design: designNamed(c.design)!, profile: 'pistachio-fixed' as ProfileName };
+      expect(runCommands(scenario, c.commands as Command[], c.checked.map((n) => invariantNamed(n)!)).violation?.invariant, f).not.toBe(c.invariant);
+    }
   });
 });

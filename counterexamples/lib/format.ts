@@ -3,10 +3,11 @@ import { MAX_ORDER, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES } from '../.
 
 /**
  * The counterexample file format's version; files of a newer version are refused, and so are
- * older ones: version 1 files were found under an earlier model (fpage-sized nodes on the named
- * kernels, other invariants) and would not replay to the same meaning.
+ * older ones, found under an earlier model, would not replay to the same meaning (version 1:
+ * fpage-sized nodes on the named kernels, other invariants; version 2: the named kernels before
+ * they were checked against their own code's traces, and no seed block in the provenance).
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const FORMAT_NAME = 'fpcheck-counterexample';
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1_000_000;
@@ -68,8 +69,8 @@ export const counterexampleSchema = z.strictObject({
       runsToFind: z.number().int().min(0),
       shrinks: z.number().int().min(0),
       foundLength: z.number().int().min(0),
-      /** The seed block of its cell that found it (files from before it was recorded lack it). */
-      block: z.number().int().min(0).optional(),
+      /** The seed block of its cell that found it. */
+      block: z.number().int().min(0),
     }),
     z.strictObject({ search: z.literal('exhaustive'), fpcheck: z.string().max(50), states: z.number().int().min(0), transitions: z.number().int().min(0) }),
   ]),
