@@ -336,7 +336,7 @@ export class World implements WorldView {
     const call = c.kind === 'map' ? this.kernel.map : this.kernel.grant;
     const e = this.log.record(call.call(this.kernel, clientTask(c.client), { base: c.vaddr, order: c.order }, clientTask(c.other), c.toVaddr, parseRights(c.rights ?? 'rwx'), this.log.choices, window));
     if (e.refused) return refused(e.refused);
-    // What the receiver now holds without deriving from the giver: granted nodes, and its own nodes whose rights the map extended.
+    // What the receiver now holds without deriving from the giver: granted nodes (moved or new), and its own nodes whose rights the map extended.
     const to = clientTask(c.other);
     // The giver passes on what it holds its pages through: the clients its source nodes derive
     // from and were handed them by, up the derivation (found before the call, which may move them).
@@ -348,7 +348,9 @@ export class World implements WorldView {
         for (const g of this.receivedFrom(n.id)) givers.add(g);
       }
     }
-    for (const n of e.changed) {
+    // A grant may also enter new nodes that do not derive from the granter (Pistachio's partial
+    // grant of a superpage files the piece under the granter's parent): handed over all the same.
+    for (const n of c.kind === 'grant' ? [...e.changed, ...e.created] : e.changed) {
       if (n.task !== to || !this.kernel.db.has(n.id)) continue;
       const had = new Set(this.receivedFrom(n.id));
       for (const g of givers) had.add(g);
