@@ -7,6 +7,8 @@ import { SIGMA0, framesOf, virtualOf, type TaskId } from './mapdb.ts';
 import { listedChoices, OVERMAP_CHOICES, PARTIAL_CHOICES, PROFILE_NAMES, type KernelChoices, type OvermapChoice, type PartialChoice, type ProfileName } from './profiles.ts';
 import { checkStructure, checkStructureAfter } from './structure.ts';
 import type { KernelEffect } from './effects.ts';
+import { copyState } from './engines/pistachio/copy.ts';
+import type { MachineState } from './engines/pistachio/machine.ts';
 
 const MEMORY = 64;
 const TASKS = ['p', 'a', 'b', 'c'] as const;
@@ -136,6 +138,38 @@ describe('kernel operations on random sequences', () => {
       const after = pageMappings(k);
       for (const m of before.keys()) if (!after.has(m)) expect(m.startsWith(`${target}:`) || e.removed.some((r) => r.ancestry.includes(target))).toBe(true);
       expect(checkStructure(k)).toEqual([]);
+    },
+  );
+});
+
+/** The state as text, each object reached again written as a reference to its first place: equal texts, equal shape and sharing. */
+function withSharing(root: unknown): { text: string; objects: Set<object> } {
+  const ids = new Map<object, number>();
+  const write = (v: unknown): string => {
+    if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'undefined';
+    const seen = ids.get(v);
+    if (seen !== undefined) return `#${seen}`;
+    ids.set(v, ids.size);
+    if (Array.isArray(v)) return `[${Array.from({ length: v.length }, (_, i) => (i in v ? write(v[i]) : '_')).join(',')}]`;
+    if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${write(k)}:${write(x)}`).join(',')}}`;
+    return `{${Object.keys(v).map((k) => `${k}:${write((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  };
+  return { text: write(root), objects: new Set(ids.keys()) };
+}
+
+describe('the pistachio engine copies its state before every call', () => {
+  test.prop([fc.constantFrom<ProfileName>('pistachio', 'pistachio-fixed'), fc.array(anyStep, { minLength: 5, maxLength: 30 })], { numRuns: 150 })(
+    'the copy has the same shape, values, holes and sharing as structuredClone gives, and shares no object with the original',
+    (profile, steps) => {
+      run(steps, profile, (k) => {
+        const st = (k as unknown as { engine: { st: MachineState | null } }).engine.st;
+        if (!st) return;
+        const original = withSharing(st);
+        const copy = withSharing(copyState(st));
+        expect(copy.text).toBe(withSharing(structuredClone(st)).text);
+        expect(copy.text).toBe(original.text);
+        for (const o of copy.objects) expect(original.objects.has(o)).toBe(false);
+      });
     },
   );
 });

@@ -1,3 +1,4 @@
+import { copyState } from './copy.ts';
 import type { KernelBranch, KernelEffect, RemovalCause } from '../../effects.ts';
 import type { EngineElement, KernelEngine, Transfer } from '../../engine.ts';
 import type { Fpage } from '../../fpage.ts';
@@ -125,7 +126,7 @@ export class PistachioEngine implements KernelEngine {
   }
 
   private run(k: Kernel, effect: KernelEffect, cause: RemovalCause, memoryError: KernelBranch, call: (m: Machine) => void): void {
-    const st = this.st ? structuredClone(this.st) : initialState(k.superpageOrder);
+    const st = this.st ? copyState(this.st) : initialState(k.superpageOrder);
     const trace: Trace = { branches: [], warnings: [], skipped: [] };
     try {
       call(

@@ -9,8 +9,8 @@
  * arithmetic does). The XOR-linked back pointers (`mapping.h` `get_pgent`, `get_prevmap`) are kept
  * as the two values they encode; reading one with the wrong key is where the C code reads garbage,
  * and throws `PistachioMemoryError` here. Frees are no-ops: the golden traces hold no sequence
- * whose run touched freed memory. The whole state is plain data, so `structuredClone` copies it
- * with its sharing intact.
+ * whose run touched freed memory. The whole state is plain data, which `copyState` (copy.ts)
+ * copies with its sharing intact.
  */
 import type { KernelBranch } from '../../effects.ts';
 import type { TaskId } from '../../mapdb.ts';
