@@ -36,39 +36,43 @@ export class FindingSaver {
     return this.save(f);
   }
 
-  /** Saves `f` (once) and returns its path, or '' when it could not be written. */
+  /**
+   * Saves `f` and returns its path, or '' when it could not be written. A file of the same name
+   * holds the same trace; of two seed blocks that found it, the file keeps the lower block's
+   * finding, whichever finished first: a worker's or another shard's into the same directory.
+   */
   save(f: Finding): string {
     const name = fileNameFor(toFile(f, this.version));
+    const path = join(this.dir, name);
     const known = this.saved.get(name);
-    if (known !== undefined) return known;
-    let path = '';
-    try {
-      const fresh = !existsSync(join(this.dir, name));
-      if (!fresh && this.lowerBlockThere(join(this.dir, name), f)) {
-        this.saved.set(name, join(this.dir, name));
-        return join(this.dir, name);
-      }
-      path = saveFinding(this.dir, f, this.version);
-      if (fresh) this.created.add(path);
-    } catch (e) {
-      this.failures.push(`${join(this.dir, name)}: ${writeFailure(e)}`);
+    if (known === '') return '';
+    const there = existsSync(path) ? this.blockThere(path) : null;
+    const lower = there !== null && f.provenance.search === 'random' && f.block < there;
+    if (known !== undefined && !lower) return known;
+    if (known === undefined && there !== null && there < f.block) {
+      this.saved.set(name, path);
+      return path;
     }
-    this.saved.set(name, path);
-    return path;
+    try {
+      const fresh = !existsSync(path);
+      saveFinding(this.dir, f, this.version);
+      if (fresh) this.created.add(path);
+      this.saved.set(name, path);
+      return path;
+    } catch (e) {
+      this.failures.push(`${path}: ${writeFailure(e)}`);
+      this.saved.set(name, '');
+      return '';
+    }
   }
 
-  /**
-   * Whether the file already there holds this finding (same name: same commands, configuration and
-   * invariant) as a lower seed block of the same fpcheck found it: another shard's run into the same
-   * directory. Of a cell's blocks the lowest one's finding is the cell's, whichever shard ran last.
-   */
-  private lowerBlockThere(path: string, f: Finding): boolean {
-    if (f.provenance.search !== 'random') return false;
+  /** The seed block of the random-search finding in the file there, as this fpcheck wrote it; null for any other file. */
+  private blockThere(path: string): number | null {
     try {
       const there = loadCounterexample(path).provenance;
-      return there.search === 'random' && there.fpcheck === this.version && there.block !== undefined && there.block < f.block;
+      return there.search === 'random' && there.fpcheck === this.version ? there.block : null;
     } catch {
-      return false;
+      return null;
     }
   }
 
