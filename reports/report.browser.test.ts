@@ -21,7 +21,8 @@ describe.skipIf(!present)(`index.html in headless Chromium (${CHROMIUM})`, () =>
   beforeAll(async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await main(['run', '--runs', '40', '--certify', '20000', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')])).toBe(EXIT.ok);
+    // Every design, on a spec-level, a named-kernel and the extended profile (kernel-extension runs there only).
+    expect(await main(['run', '--profile', 'x2,pistachio,extended', '--runs', '40', '--certify', '20000', '--out', join(dir, 'cx'), '--runs-dir', join(dir, 'runs')])).toBe(EXIT.ok);
     expect(await main(['report', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'out')])).toBe(EXIT.ok);
     vi.restoreAllMocks();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });

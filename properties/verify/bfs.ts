@@ -104,6 +104,26 @@ export interface ExhaustiveResult {
 const SYMMETRY_AUDITS = 6;
 
 /**
+ * `symmetryBreach`, remembered per design for the cell, invariants and path: the certifications
+ * of one cell's findings search the same first layers and sample the same states, which each
+ * would audit again. The answer is a function of these (replay is deterministic), so
+ * remembering it changes no result.
+ */
+const symmetryAudits = new WeakMap<Design, Map<string, string | null>>();
+const MAX_REMEMBERED_AUDITS = 20_000;
+function auditedSymmetry(space: SearchSpace, path: readonly Command[]): string | null {
+  let known = symmetryAudits.get(space.design);
+  if (!known) symmetryAudits.set(space.design, (known = new Map()));
+  const key = JSON.stringify([space.profile, space.config, space.invariants.map((i) => i.name), path]);
+  const seen = known.get(key);
+  if (seen !== undefined) return seen;
+  const breach = symmetryBreach(space, path);
+  if (known.size >= MAX_REMEMBERED_AUDITS) known.clear();
+  known.set(key, breach);
+  return breach;
+}
+
+/**
  * The states to be expanded, one row each: its parent's row and the command from there, packed
  * in typed arrays (40 bytes a row). Row 0 is the initial state. States of the last depth are
  * never expanded and get no row: they live only in the fingerprint table.
@@ -224,7 +244,7 @@ export class BreadthFirst {
   private auditSymmetry(rows: readonly number[]): void {
     if (!this.space.symmetric) return;
     for (const row of rows) {
-      const breach = symmetryBreach(this.space, this.store.path(row));
+      const breach = auditedSymmetry(this.space, this.store.path(row));
       if (breach) {
         throw new NotVerifiableError(
           `design ${this.space.design.name} is declared symmetric but treats clients apart: ${breach}; declare symmetric: false (or search with --no-symmetry)`,
