@@ -40,6 +40,9 @@ describe('run records', () => {
     expect(() => parseRunRecord(bad([cell, cell]), 'r.json')).toThrow(/r\.json: cells\.1: cell direct-exact\/split appears twice/);
     expect(() => parseRunRecord(bad([{ ...cell, blocks: [1e9] }]), 'r.json')).toThrow(/r\.json: cells\.0\.blocks: block 1000000000 is past/);
     expect(() => parseRunRecord(JSON.stringify({ ...now, complete: false }), 'r.json')).toThrow(/r\.json: complete:/);
+    // A profile is fpcheck's own: the reports look its kernel's rules up (found by the fuzz campaign, which crashed report on one).
+    expect(() => parseRunRecord(bad([{ ...cell, profile: 'pistach2io' }]), 'r.json')).toThrow(/r\.json: cells\.0\.profile: .*value: "pistach2io"/);
+    expect(() => parseRunRecord(JSON.stringify({ ...now, matrix: { ...now.matrix, profiles: ['x2', 'seL4'] } }), 'r.json')).toThrow(/r\.json: matrix\.profiles\.1: .*value: "seL4"/);
   });
 
   test('a shard says it is one, and shards of different matrices do not merge', () => {

@@ -49,6 +49,8 @@ const count = z.number().int().min(0);
 const counts = z.record(z.string(), count);
 const histogram = z.record(z.string(), count);
 const name = z.string().max(100);
+// Designs may be a project's own; profiles are fpcheck's (the reports look each one's kernel rules up).
+const profileName = z.enum(PROFILE_NAMES);
 
 export const runRecordSchema = z
   .strictObject({
@@ -65,7 +67,7 @@ export const runRecordSchema = z
     symmetry: z.boolean().optional(),
     timeLimit: z.number().positive().optional(),
     config: configSchema,
-    matrix: z.strictObject({ designs: z.array(name).max(1000), profiles: z.array(name).max(100) }),
+    matrix: z.strictObject({ designs: z.array(name).max(1000), profiles: z.array(profileName).max(100) }),
     interrupted: z.boolean(),
     complete: z.boolean(),
     incomplete: z.array(z.string().max(200)).max(20),
@@ -75,7 +77,7 @@ export const runRecordSchema = z
       .array(
         z.strictObject({
           design: name,
-          profile: name,
+          profile: profileName,
           interrupted: z.boolean(),
           timedOut: z.boolean(),
           blocks: z.array(count).max(10_000),
