@@ -350,7 +350,7 @@ export class World implements WorldView {
     }
     // A grant may also enter new nodes that do not derive from the granter (Pistachio's partial
     // grant of a superpage files the piece under the granter's parent): handed over all the same.
-    for (const n of c.kind === 'grant' ? [...e.changed, ...e.created] : e.changed) {
+    for (const list of c.kind === 'grant' ? [e.changed, e.created] : [e.changed]) for (const n of list) {
       if (n.task !== to || !this.kernel.db.has(n.id)) continue;
       const had = new Set(this.receivedFrom(n.id));
       for (const g of givers) had.add(g);
