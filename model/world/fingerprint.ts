@@ -73,132 +73,197 @@ export function fingerprintText(w: FingerprintedState, perm: readonly number[]):
 }
 
 /**
- * The same state as `fingerprint(perm)`, as a 64-bit hash written to `out[0]`, `out[1]`:
- * each node, allocation and client is hashed from its numbers and the hashes are summed, so
- * no text is built and nothing sorted (the sum does not depend on order). Equal fingerprints
- * give equal hashes; different ones collide with a chance of about 2^-64. Pure.
+ * A world's state as order-free sums of element hashes, grouped by the clients each element
+ * names: each node, allocation holder, client and engine element is hashed from its numbers
+ * with the clients it names left out, and added to the sum of its group (the one or two clients
+ * it names, or none). A renaming of clients then only moves the sums between groups, so the
+ * hash under every renaming is recombined from the sums of one pass over the state (SPIN's and
+ * Zobrist's trick: the state is hashed once, not once per renaming). The per-client signatures
+ * come from the same pass.
  */
-export function fingerprintHash(w: FingerprintedState, perm: readonly number[], out: Uint32Array): void {
+export class FingerprintSums {
+  /** Per group, the two 32-bit lanes of the sum; group `(c1 + 1) * (n + 1) + (c2 + 1)`. */
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** Groups with an element this pass, each once, and a mark per group listed. */
+  readonly used: Int32Array;
+  private readonly listed: Uint8Array;
+  usedCount = 0;
+  /** Per client, a hash of what that client has, the same whatever the clients are called. */
+  readonly signatures: Int32Array;
+
+  constructor(readonly clients: number) {
+    const groups = (clients + 1) * (clients + 1);
+    this.a = new Int32Array(groups);
+    this.b = new Int32Array(groups);
+    this.used = new Int32Array(groups);
+    this.listed = new Uint8Array(groups);
+    this.signatures = new Int32Array(clients);
+  }
+
+  reset(): void {
+    for (let i = 0; i < this.usedCount; i++) {
+      const g = this.used[i]!;
+      this.a[g] = this.b[g] = this.listed[g] = 0;
+    }
+    this.usedCount = 0;
+    this.signatures.fill(0);
+  }
+
+  /** Adds one element, naming clients `c1` and `c2` (-1 for none), hashed from `tag` and seven numbers. */
+  add(c1: number, c2: number, tag: number, v1: number, v2: number, v3: number, v4: number, v5: number, v6: number, v7: number): void {
+    const ha = elementA(tag, v1, v2, v3, v4, v5, v6, v7);
+    const hb = elementB(tag, v1, v2, v3, v4, v5, v6, v7);
+    const g = (c1 + 1) * (this.clients + 1) + (c2 + 1);
+    if (this.listed[g] === 0) {
+      this.listed[g] = 1;
+      this.used[this.usedCount++] = g;
+    }
+    this.a[g] = (this.a[g]! + ha) | 0;
+    this.b[g] = (this.b[g]! + hb) | 0;
+    if (c1 >= 0) this.signatures[c1] = (this.signatures[c1]! + ha) | 0;
+    if (c2 >= 0) this.signatures[c2] = (this.signatures[c2]! + Math.imul(hb | 1, 0x9e3779b1)) | 0;
+  }
+
+  /**
+   * The hash under the renaming `perm` (client i becomes `perm[i]`), with the server's
+   * bookkeeping under that renaming hashed in: written to `out[0]`, `out[1]`.
+   */
+  combine(perm: readonly number[], server: string, out: Uint32Array): void {
+    const n1 = this.clients + 1;
+    const [ka, kb] = groupKeys(this.clients);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < this.usedCount; i++) {
+      const g = this.used[i]!;
+      const c1 = Math.floor(g / n1) - 1;
+      const c2 = (g % n1) - 1;
+      const r = (c1 < 0 ? 0 : perm[c1]! + 1) * n1 + (c2 < 0 ? 0 : perm[c2]! + 1);
+      a = (a + Math.imul(this.a[g]!, ka[r]!)) | 0;
+      b = (b + Math.imul(this.b[g]!, kb[r]!)) | 0;
+    }
+    let sa = 0x2545f491;
+    let sb = 0x68e31da4;
+    for (let i = 0; i < server.length; i++) {
+      sa = Math.imul(sa ^ server.charCodeAt(i), 0x01000193);
+      sb = Math.imul(sb ^ server.charCodeAt(i), 0x5bd1e995) ^ (sb >>> 15);
+    }
+    out[0] = avalanche((a + avalanche(sa)) | 0);
+    out[1] = avalanche((b + avalanche(sb ^ server.length)) | 0);
+  }
+}
+
+/** Per group of a world of `n` clients, an odd multiplier per lane (odd: multiplying by it loses nothing). */
+const GROUP_KEYS = new Map<number, readonly [Int32Array, Int32Array]>();
+function groupKeys(n: number): readonly [Int32Array, Int32Array] {
+  let k = GROUP_KEYS.get(n);
+  if (!k) {
+    const groups = (n + 1) * (n + 1);
+    const ka = new Int32Array(groups);
+    const kb = new Int32Array(groups);
+    for (let g = 0; g < groups; g++) {
+      ka[g] = avalanche(Math.imul(g + 1, 0x9e3779b1) ^ 0x7f4a7c15) | 1;
+      kb[g] = avalanche(Math.imul(g + 1, 0x85ebca77) ^ 0x165667b1) | 1;
+    }
+    GROUP_KEYS.set(n, (k = [ka, kb]));
+  }
+  return k;
+}
+
+/**
+ * Fills `sums` from one pass over the state. Elements name clients by number; their hashes
+ * leave the numbers out (see `FingerprintSums`). A set of clients (an allocation's holders,
+ * a node's givers) is one element per member. Pure in what it computes.
+ */
+export function collectSums(w: FingerprintedState, sums: FingerprintSums): void {
+  sums.reset();
   const db = w.kernel.db;
-  let a = 0;
-  let b = 0;
   for (const n of db.all()) {
-    if (n.parent === null) continue;
+    if (n.parent === null) continue; // sigma0's roots never change
     const p = db.get(n.parent)!;
-    const pt = p.parent === null ? -1 : taskCode(w, p.task, perm);
-    const t = taskCode(w, n.task, perm);
-    a = (a + elementA(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
-    b = (b + elementB(1, t, n.vbase, n.order, n.frame, n.rights, pt, p.vbase)) | 0;
+    const t = w.clientNumbers.get(n.task) ?? w.owners.get(n.task)?.client ?? -1;
+    const pt = p.parent === null ? -1 : (w.clientNumbers.get(p.task) ?? w.owners.get(p.task)?.client ?? -1);
+    sums.add(t, pt, 1, roleCode(w, n.task), n.vbase, n.order, n.frame, n.rights, p.parent === null ? -1 : roleCode(w, p.task), p.vbase);
   }
   for (const [id, from] of w.received) {
     const n = db.get(id);
     if (!n) continue;
-    let bits = 0;
-    for (const g of from) bits |= 1 << (perm[g]! % 32);
-    const t = taskCode(w, n.task, perm);
-    a = (a + elementA(12, t, n.vbase, bits, 0, 0, 0, 0)) | 0;
-    b = (b + elementB(12, t, n.vbase, bits, 0, 0, 0, 0)) | 0;
+    const t = w.clientNumbers.get(n.task) ?? w.owners.get(n.task)?.client ?? -1;
+    for (let i = 0; i < from.length; i++) {
+      if (from.indexOf(from[i]!) !== i) continue; // a giver counts once
+      sums.add(t, from[i]!, 12, roleCode(w, n.task), n.vbase, n.order, 0, 0, 0, 0);
+    }
   }
   for (const e of w.kernel.engineElements()) {
     const [ea, eb] = valuesHash(e.values);
-    const t = taskCode(w, e.task, perm);
-    a = (a + elementA(9, t, ea, eb, 0, 0, 0, 0)) | 0;
-    b = (b + elementB(9, t, ea, eb, 0, 0, 0, 0)) | 0;
+    const t = w.clientNumbers.get(e.task) ?? w.owners.get(e.task)?.client ?? -1;
+    sums.add(t, -1, 9, roleCode(w, e.task), ea, eb, 0, 0, 0, 0);
   }
   for (const x of w.allocations.live()) {
-    // Holders as a 64-bit set in two words: up to 64 clients, each its own bit; and each holder's rights as an element of its own.
-    let low = 0;
-    let high = 0;
-    for (const h of x.holders) {
-      const p = perm[h]!;
-      if (p < 32) low |= 1 << p;
-      else high |= 1 << (p - 32);
-      const r = x.rights.get(h)!;
-      a = (a + elementA(10, x.fpage.base, x.fpage.order, p, r, 0, 0, 0)) | 0;
-      b = (b + elementB(10, x.fpage.base, x.fpage.order, p, r, 0, 0, 0)) | 0;
-    }
-    a = (a + elementA(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
-    b = (b + elementB(2, x.fpage.base, x.fpage.order, perm[x.owner]!, low, high, 0, 0)) | 0;
+    for (const h of x.holders) sums.add(h, -1, 10, x.fpage.base, x.fpage.order, x.rights.get(h)!, 0, 0, 0, 0);
+    sums.add(x.owner, -1, 2, x.fpage.base, x.fpage.order, 0, 0, 0, 0, 0);
   }
   for (let c = 0; c < w.config.clients; c++) {
-    const slot = perm[c]!;
-    a = (a + elementA(3, slot, w.alive[c] ? 1 : 0, 0, 0, 0, 0, 0)) | 0;
-    b = (b + elementB(3, slot, w.alive[c] ? 1 : 0, 0, 0, 0, 0, 0)) | 0;
+    sums.add(c, -1, 3, w.alive[c] ? 1 : 0, 0, 0, 0, 0, 0, 0);
     for (const x of w.wanted[c]!) {
       const h = w.allocations.get(x.handle)!.fpage;
-      a = (a + elementA(4, slot, x.vaddr, x.order, h.base, h.order, x.offset, 0)) | 0;
-      b = (b + elementB(4, slot, x.vaddr, x.order, h.base, h.order, x.offset, 0)) | 0;
+      sums.add(c, -1, 4, x.vaddr, x.order, h.base, h.order, x.offset, 0, 0);
     }
   }
-  const server = w.server.fingerprint!(new PermutedCanon(w, perm));
-  let sa = 0x2545f491;
-  let sb = 0x68e31da4;
-  for (let i = 0; i < server.length; i++) {
-    sa = Math.imul(sa ^ server.charCodeAt(i), 0x01000193);
-    sb = Math.imul(sb ^ server.charCodeAt(i), 0x5bd1e995) ^ (sb >>> 15);
-  }
-  out[0] = avalanche((a + avalanche(sa)) | 0);
-  out[1] = avalanche((b + avalanche(sb ^ server.length)) | 0);
+}
+
+/** The server's bookkeeping as text under the renaming `perm`. */
+export const serverText = (w: FingerprintedState, perm: readonly number[]): string => w.server.fingerprint!(new PermutedCanon(w, perm));
+
+/**
+ * The same state as `fingerprintText(perm)`, as a 64-bit hash written to `out[0]`, `out[1]`.
+ * Equal fingerprints give equal hashes; different ones collide with a chance of about 2^-64. Pure.
+ */
+export function fingerprintHash(w: FingerprintedState, perm: readonly number[], out: Uint32Array): void {
+  const sums = new FingerprintSums(w.config.clients);
+  collectSums(w, sums);
+  sums.combine(perm, serverText(w, perm), out);
 }
 
 /**
- * Per client, a hash of what that client alone has, the same whatever the clients are called:
- * alive or not, what it asked for, its nodes and those of tasks kept for it, the allocations it
- * owns and holds, and what it was handed or handed on. Clients of different signatures are never
- * renamings of each other, so a canonical renaming need only try the orders of clients whose
- * signatures tie. One pass over the state. Pure.
+ * The least `fingerprintHash` over the renamings in `perms` that number clients in order of
+ * their signatures, from one pass over the state (a renamed state has its signatures renamed
+ * alike, so it is offered the same set of hashes and has the same least one). `sums` is scratch.
  */
-export function clientSignatures(w: FingerprintedState): number[] {
+export function canonicalHash(w: FingerprintedState, perms: readonly (readonly number[])[], sums: FingerprintSums, out: Uint32Array): void {
+  collectSums(w, sums);
+  const sig = sums.signatures;
   const n = w.config.clients;
-  const h: number[] = Array.from({ length: n }, (_, c) => (w.alive[c] ? 1 : 2));
-  for (let c = 0; c < n; c++) {
-    for (const x of w.wanted[c]!) {
-      const f = w.allocations.get(x.handle)!.fpage;
-      h[c] = (h[c]! + elementA(5, x.vaddr, x.order, f.base, f.order, x.offset, 0, 0)) | 0;
+  let b1 = 0;
+  let b2 = 0;
+  let first = true;
+  next: for (const perm of perms) {
+    if (perms.length > 1) {
+      for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) if (sig[x]! >>> 0 < sig[y]! >>> 0 && perm[x]! > perm[y]!) continue next;
     }
+    sums.combine(perm, serverText(w, perm), out);
+    if (first || out[0]! < b1 || (out[0] === b1 && out[1]! < b2)) [b1, b2, first] = [out[0]!, out[1]!, false];
   }
-  const db = w.kernel.db;
-  for (const node of db.all()) {
-    const m = roleOf(w, node.task);
-    if (m) h[m.client] = (h[m.client]! + elementA(6, m.role, node.vbase, node.order, node.frame, node.rights, 0, 0)) | 0;
-  }
-  for (const [id, from] of w.received) {
-    const node = db.get(id);
-    if (!node) continue;
-    const c = w.clientNumbers.get(node.task);
-    if (c !== undefined) h[c] = (h[c]! + elementA(13, node.vbase, node.order, from.length, 0, 0, 0, 0)) | 0;
-    for (const g of from) h[g] = (h[g]! + elementA(14, node.vbase, node.order, 0, 0, 0, 0, 0)) | 0;
-  }
-  for (const e of w.kernel.engineElements()) {
-    const m = roleOf(w, e.task);
-    if (m) h[m.client] = (h[m.client]! + elementA(11, m.role, valuesHash(e.values)[0], 0, 0, 0, 0, 0)) | 0;
-  }
-  for (const a of w.allocations.live()) {
-    h[a.owner] = (h[a.owner]! + elementA(7, a.fpage.base, a.fpage.order, a.holders.size, 0, 0, 0, 0)) | 0;
-    for (const c of a.holders) h[c] = (h[c]! + elementA(8, a.fpage.base, a.fpage.order, a.rights.get(c)!, 0, 0, 0, 0)) | 0;
-  }
-  return h.map((x) => x >>> 0);
+  out[0] = b1;
+  out[1] = b2;
 }
 
-/** The client a task belongs to and its role there (1: the client's own space, 2 + i: the i-th task kept for it), or null. */
-function roleOf(w: FingerprintedState, t: TaskId): { readonly client: number; readonly role: number } | null {
-  const c = w.clientNumbers.get(t);
-  if (c !== undefined) return { client: c, role: 1 };
-  const o = w.owners.get(t);
-  return o ? { client: o.client, role: 2 + o.index } : null;
+/** Per client, a hash of what that client alone has, the same whatever the clients are called (see `FingerprintSums`). Pure. */
+export function clientSignatures(w: FingerprintedState): number[] {
+  const sums = new FingerprintSums(w.config.clients);
+  collectSums(w, sums);
+  return Array.from(sums.signatures, (x) => x >>> 0);
 }
 
-/** A number for a task under the client renaming `perm`: clients and their own tasks by the renamed client, other tasks by name. */
-function taskCode(w: FingerprintedState, t: TaskId, perm: readonly number[]): number {
-  const c = w.clientNumbers.get(t);
-  if (c !== undefined) return 1_000 + perm[c]!;
+/** A task's role, the same whatever the clients are called: a client's own space, the i-th task kept for a client, or a shared task by name. */
+function roleCode(w: FingerprintedState, t: TaskId): number {
+  if (w.clientNumbers.has(t)) return 1_000;
   const o = w.owners.get(t);
-  if (o) return 2_000 + perm[o.client]! * 64 + o.index;
+  if (o) return 2_000 + o.index;
   let code = TASK_CODES.get(t);
   if (code === undefined) TASK_CODES.set(t, (code = 10_000 + TASK_CODES.size));
   return code;
 }
-
 
 /** Handles and clients as `World.fingerprint` names them under a renaming of clients. */
 class PermutedCanon {

@@ -4,3 +4,4 @@ export * from './commands.ts';
 export { AllocationBook, type Allocation } from './allocations.ts';
 export type { Outcome, ServeRequest, SpaceSlot, StepObservation } from './observations.ts';
 export { World, WorldConfigError, PHYSMEM, type WorldView } from './world.ts';
+export { FingerprintSums } from './fingerprint.ts';

@@ -22,7 +22,7 @@ import { DesignError } from '../designs/state.ts';
 import { AllocationBook, type Allocation } from './allocations.ts';
 import { clientTask, type Command } from './commands.ts';
 import { configProblems, type WorldConfig } from './config.ts';
-import { clientSignatures, fingerprintHash, fingerprintText, type FingerprintedState, type Wanted } from './fingerprint.ts';
+import { canonicalHash, clientSignatures, FingerprintSums, fingerprintHash, fingerprintText, type FingerprintedState, type Wanted } from './fingerprint.ts';
 import type { Outcome, ServeRequest, StepObservation } from './observations.ts';
 
 export const PHYSMEM: TaskId = 'physmem';
@@ -158,6 +158,14 @@ export class World implements WorldView {
   /** The same state as `fingerprint(perm)`, as a 64-bit hash written to `out[0]`, `out[1]` (see fingerprint.ts). Pure. */
   fingerprintHash(perm: readonly number[], out: Uint32Array): void {
     fingerprintHash(this.state, perm, out);
+  }
+
+  /**
+   * The least `fingerprintHash` over the renamings of `perms` that order clients by signature,
+   * from one pass over the state (see fingerprint.ts); `sums` is scratch of this world's client count. Pure.
+   */
+  canonicalHash(perms: readonly (readonly number[])[], sums: FingerprintSums, out: Uint32Array): void {
+    canonicalHash(this.state, perms, sums, out);
   }
 
   /** Per client, a hash of what that client alone has, the same whatever the clients are called (see fingerprint.ts). Pure. */

@@ -1,4 +1,4 @@
-import { makesChoices, World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
+import { FingerprintSums, makesChoices, World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
 import { judge } from '../trace.ts';
 import { acceptedCommands, COMMAND_WORDS, decodeCommand, encodeCommand, forEachTransition } from './commands.ts';
@@ -29,6 +29,7 @@ export class SearchSpace {
   readonly choosing: boolean;
   private readonly perms: number[][];
   private readonly h = new Uint32Array(2);
+  private readonly sums: FingerprintSums;
 
   constructor(
     readonly design: Design,
@@ -46,36 +47,18 @@ export class SearchSpace {
     this.symmetric = symmetry && design.symmetric === true && config.clients <= MAX_SYMMETRIC_CLIENTS;
     this.perms = this.symmetric ? permutations(config.clients) : [Array.from({ length: config.clients }, (_, i) => i)];
     this.choosing = makesChoices(this.root.kernel.profile);
+    this.sums = new FingerprintSums(config.clients);
   }
 
   /**
-   * The state's 64-bit fingerprint, written to `out[at]`, `out[at + 1]`: the least hash over the
-   * renamings of clients that put them in order of their signatures (a renamed state has its
-   * signatures renamed alike, so it is offered the same set of hashes, and has the same least one).
+   * The state's 64-bit fingerprint, written to `out[at]`, `out[at + 1]`: under symmetry the
+   * least hash over the renamings of clients that put them in order of their signatures (see
+   * `World.canonicalHash`), otherwise the hash as the clients are numbered.
    */
   fingerprint(w: World, out: Uint32Array, at: number): void {
-    const h = this.h;
-    const perms = this.symmetric ? this.renamingsOf(w) : this.perms;
-    w.fingerprintHash(perms[0]!, h);
-    let b1 = h[0]!;
-    let b2 = h[1]!;
-    for (let i = 1; i < perms.length; i++) {
-      w.fingerprintHash(perms[i]!, h);
-      if (h[0]! < b1 || (h[0] === b1 && h[1]! < b2)) [b1, b2] = [h[0]!, h[1]!];
-    }
-    out[at] = b1;
-    out[at + 1] = b2;
-  }
-
-  /** The renamings that number clients in order of signature: every order of the clients whose signatures tie. */
-  private renamingsOf(w: World): readonly number[][] {
-    const n = this.config.clients;
-    const sig = w.clientSignatures();
-    // perm[c] is client c's new number; try each renaming that respects the signature order.
-    return this.perms.filter((perm) => {
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (sig[a]! < sig[b]! && perm[a]! > perm[b]!) return false;
-      return true;
-    });
+    w.canonicalHash(this.perms, this.sums, this.h);
+    out[at] = this.h[0]!;
+    out[at + 1] = this.h[1]!;
   }
 }
 
