@@ -1,11 +1,12 @@
 import { World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
 import type { Violation } from '../trace.ts';
-import { COMMAND_WORDS, decodeCommand } from './commands.ts';
 import { commandAt, expand, NotVerifiableError, SearchSpace, type Expansion } from './expand.ts';
 import { symmetryBreach } from './symmetry.ts';
+import { PathCache, StateStore } from './store.ts';
 import { FingerprintSet } from './visited.ts';
 
+export { PathCache, StateStore } from './store.ts';
 export { MAX_SYMMETRIC_CLIENTS, NotVerifiableError, permutations, SearchSpace } from './expand.ts';
 
 /** What an exhaustive search may do and when it stops. */
@@ -124,87 +125,6 @@ function auditedSymmetry(space: SearchSpace, path: readonly Command[]): string |
 }
 
 /**
- * The states to be expanded, one row each: its parent's row and the command from there, packed
- * in typed arrays (40 bytes a row). Row 0 is the initial state. States of the last depth are
- * never expanded and get no row: they live only in the fingerprint table.
- */
-export class StateStore {
-  private parents = new Int32Array(1 << 12);
-  private commands = new Int32Array((1 << 12) * COMMAND_WORDS);
-  size = 1;
-
-  add(parent: number, words: Int32Array, at: number): number {
-    if (this.size === this.parents.length) {
-      // Grown by half, not doubled: a store that is mostly full holds fewer empty rows.
-      const rows = this.parents.length + (this.parents.length >> 1);
-      const p = new Int32Array(rows);
-      p.set(this.parents);
-      this.parents = p;
-      const c = new Int32Array(rows * COMMAND_WORDS);
-      c.set(this.commands);
-      this.commands = c;
-    }
-    this.parents[this.size] = parent;
-    this.commands.set(words.subarray(at, at + COMMAND_WORDS), this.size * COMMAND_WORDS);
-    return this.size++;
-  }
-
-  /** The commands from the initial state to `row`. */
-  path(row: number): Command[] {
-    return this.rows(row).map((r) => this.command(r));
-  }
-
-  /** The rows from the initial state's child to `row`. */
-  rows(row: number): number[] {
-    const out: number[] = [];
-    for (let r = row; r !== 0; r = this.parents[r]!) out.push(r);
-    return out.reverse();
-  }
-
-  command(row: number): Command {
-    return decodeCommand(this.commands, row * COMMAND_WORDS);
-  }
-
-  /** `row`'s path as words for a worker: its length, then per step the row and its command. */
-  encodePath(row: number, out: number[]): void {
-    const rows = this.rows(row);
-    out.push(rows.length);
-    for (const r of rows) {
-      out.push(r);
-      for (let i = 0; i < COMMAND_WORDS; i++) out.push(this.commands[r * COMMAND_WORDS + i]!);
-    }
-  }
-
-  get bytes(): number {
-    return this.parents.byteLength + this.commands.byteLength;
-  }
-}
-
-/**
- * Rebuilds the world of a stored state by replaying its path, reusing the worlds of the last
- * path rebuilt: states are expanded in the order they were found, so neighbours share most of
- * their path and each costs about one step.
- */
-export class PathCache {
-  private stack: Array<{ row: number; world: World }> = [];
-  constructor(private readonly root: World) {}
-
-  /** The world at the end of `steps`: rows and their commands, from the initial state. */
-  world(steps: ReadonlyArray<{ readonly row: number; readonly command: () => Command }>): World {
-    let k = 0;
-    while (k < this.stack.length && k < steps.length && this.stack[k]!.row === steps[k]!.row) k++;
-    this.stack.length = k;
-    let w = k === 0 ? this.root : this.stack[k - 1]!.world;
-    for (let j = k; j < steps.length; j++) {
-      w = w.clone();
-      w.step(steps[j]!.command());
-      this.stack.push({ row: steps[j]!.row, world: w });
-    }
-    return w;
-  }
-}
-
-/**
  * Breadth-first search bookkeeping: the visited fingerprints, the stored states, the layer in
  * hand, the first violation of each invariant, and the audit of fingerprints. Expansions come in
  * from this thread or from workers; merged in row order, they give the same result either way.
@@ -230,8 +150,8 @@ export class BreadthFirst {
     readonly space: SearchSpace,
     readonly opts: ExhaustiveOptions,
   ) {
-    this.cache = new PathCache(space.root);
-    this.auditCache = new PathCache(space.root);
+    this.cache = new PathCache(space);
+    this.auditCache = new PathCache(space);
     this.auditsPerDepth = opts.audits ?? 16;
     const h = new Uint32Array(2);
     space.fingerprint(space.root, h, 0);
@@ -244,7 +164,7 @@ export class BreadthFirst {
   private auditSymmetry(rows: readonly number[]): void {
     if (!this.space.symmetric) return;
     for (const row of rows) {
-      const breach = auditedSymmetry(this.space, this.store.path(row));
+      const breach = auditedSymmetry(this.space, this.path(row));
       if (breach) {
         throw new NotVerifiableError(
           `design ${this.space.design.name} is declared symmetric but treats clients apart: ${breach}; declare symmetric: false (or search with --no-symmetry)`,
@@ -274,7 +194,12 @@ export class BreadthFirst {
   }
 
   private worldVia(cache: PathCache, row: number): World {
-    return row === 0 ? this.space.root : cache.world(this.store.rows(row).map((r) => ({ row: r, command: () => this.store.command(r) })));
+    return row === 0 ? this.space.root : cache.world(this.store.steps(row));
+  }
+
+  /** The commands from the initial state to a stored state. */
+  path(row: number): Command[] {
+    return this.auditCache.commands(this.store.steps(row));
   }
 
   /** False for a state this shard leaves to another: at `SHARD_DEPTH` a state falls to one shard by its fingerprint. */
@@ -296,7 +221,7 @@ export class BreadthFirst {
         if (!this.violations.has(name)) {
           const v: ExhaustiveViolation = {
             violation: { invariant: name, step: this.depthDone, message: e.messages[i]! },
-            commands: [...this.store.path(row), commandAt(e, i)],
+            commands: [...this.path(row), commandAt(e, i)],
             found: { states: this.visited.size, transitions: this.transitions },
           };
           this.violations.set(name, v);
@@ -311,7 +236,7 @@ export class BreadthFirst {
       if (this.visited.add(h1, h2)) {
         this.reached++;
         if (!stored) continue;
-        const added = this.store.add(row, e.commands, i * COMMAND_WORDS);
+        const added = this.store.add(row, i);
         if (this.probes.size < 256) this.probes.set(`${h1}:${h2}`, added);
         continue;
       }
@@ -345,7 +270,7 @@ export class BreadthFirst {
     };
     if (behaviour(stored) !== behaviour(reached)) {
       throw new NotVerifiableError(
-        `design ${this.space.design.name} cannot be verified: two states with the same fingerprint behave differently (reached by ${[...this.store.path(row), command].map((c) => c.kind).join(', ')}); its server's fingerprint() leaves out state that serve, revoke or free act on`,
+        `design ${this.space.design.name} cannot be verified: two states with the same fingerprint behave differently (reached by ${[...this.path(row), command].map((c) => c.kind).join(', ')}); its server's fingerprint() leaves out state that serve, revoke or free act on`,
       );
     }
   }

@@ -108,5 +108,22 @@ export function expand(space: SearchSpace, world: World, hash: boolean, firstOnl
   return { count, commands: Int32Array.from(cmds), hashes: Uint32Array.from(hashes), violated: Int32Array.from(violated), messages };
 }
 
+/**
+ * The commands of every transition from `world`, as they ran, in `expand`'s order (so transition
+ * `i` here is transition `i` there), `COMMAND_WORDS` words each: what a stored state's number
+ * among its parent's transitions is read back with. Nothing is judged or hashed.
+ */
+export function transitionCommands(space: SearchSpace, world: World): Int32Array {
+  const words: number[] = [];
+  const buf = new Int32Array(COMMAND_WORDS);
+  for (const c of acceptedCommands(world)) {
+    forEachTransition(world, c, space.choosing, (ran) => {
+      encodeCommand(ran, buf, 0);
+      for (let i = 0; i < COMMAND_WORDS; i++) words.push(buf[i]!);
+    });
+  }
+  return Int32Array.from(words);
+}
+
 /** The command of transition `i` of an expansion. */
 export const commandAt = (e: Expansion, i: number): Command => decodeCommand(e.commands, i * COMMAND_WORDS);

@@ -9,7 +9,7 @@ export interface VerifyWorkerData {
   readonly paranoid: boolean;
 }
 
-/** One job: expand these stored states (their paths given as `StateStore.encodePath` writes them); reply: their `Expansion`s in row order. */
+/** One job: expand these stored states (their paths as `StateStore.encodePath` writes them: rows and transition numbers, which the worker reads back by enumerating each parent's transitions); reply: their `Expansion`s in row order. */
 export interface ExpandJob {
   readonly rows: Int32Array;
   readonly paths: Int32Array;
