@@ -13,6 +13,7 @@ export { verify, verifyPlan, symmetryIn, DEFAULT_VERIFY_DEPTH, DEFAULT_VERIFY_BY
 export { MAX_SYMMETRIC_CLIENTS } from './verify/bfs.ts';
 export { exhaustiveSearch, NotVerifiableError, SHARD_DEPTH, type ExhaustiveOptions, type ExhaustiveResult, type ExhaustiveViolation } from './verify/bfs.ts';
 export { exhaustiveSearchPooled } from './verify/pool.ts';
+export { referenceSearch, type ReferenceResult } from './verify/reference.ts';
 export { certify, DEFAULT_CERTIFY_TRANSITIONS } from './verify/certify.ts';
 export { joinBlocks, type BlockPart } from './blocks.ts';
 export { paranoid, mappingDatabaseFull } from './invariants/paranoid.ts';

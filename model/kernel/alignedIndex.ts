@@ -25,12 +25,9 @@ export class AlignedIndex {
    * world for every transition then copies only the spaces the transition touches.
    */
   clone(): AlignedIndex {
-    const c = new AlignedIndex(this.topLevel);
-    c.slots = this.slots;
-    c.occupancy = this.occupancy;
-    c.owned = false;
+    // Not through the constructor: its field initialisers would build two maps only to drop them.
     this.owned = false;
-    return c;
+    return Object.assign(Object.create(AlignedIndex.prototype) as AlignedIndex, { topLevel: this.topLevel, slots: this.slots, occupancy: this.occupancy, owned: false });
   }
 
   private own(): void {

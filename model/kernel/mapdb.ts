@@ -51,17 +51,13 @@ export class MappingDatabase {
 
   /** An independent copy: nodes are immutable values, so only the indexes are copied. Ids continue where this one's do. */
   clone(): MappingDatabase {
-    const c = new MappingDatabase(this.memoryOrder);
-    c.nodes = this.nodes;
-    c.kids = this.kids;
-    c.ownMaps = false;
+    // Not through the constructor: its field initialisers would build maps and an index only to drop them.
+    const spaces = new Map<TaskId, AlignedIndex>();
+    for (const [t, ix] of this.spaces) spaces.set(t, ix.clone());
     this.ownMaps = false;
     this.ownedKids = new Set();
-    for (const [t, ix] of this.spaces) c.spaces.set(t, ix.clone());
-    c.frames = this.frames.clone();
-    c.nextId = this.nextId;
-    c.mutations = this.mutations;
-    return c;
+    const c = Object.create(MappingDatabase.prototype) as MappingDatabase;
+    return Object.assign(c, { memoryOrder: this.memoryOrder, nodes: this.nodes, kids: this.kids, ownedKids: new Set<number>(), ownMaps: false, spaces, frames: this.frames.clone(), nextId: this.nextId, mutations: this.mutations });
   }
 
   /** The tasks, in the order they were created. */

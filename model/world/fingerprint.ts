@@ -242,7 +242,11 @@ export function canonicalHash(w: FingerprintedState, perms: readonly (readonly n
       for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) if (sig[x]! >>> 0 < sig[y]! >>> 0 && perm[x]! > perm[y]!) continue next;
     }
     sums.combine(perm, serverText(w, perm), out);
-    if (first || out[0]! < b1 || (out[0] === b1 && out[1]! < b2)) [b1, b2, first] = [out[0]!, out[1]!, false];
+    if (first || out[0]! < b1 || (out[0] === b1 && out[1]! < b2)) {
+      b1 = out[0]!;
+      b2 = out[1]!;
+      first = false;
+    }
   }
   out[0] = b1;
   out[1] = b2;

@@ -19,6 +19,7 @@ export interface StepLib {
   readonly searchCell: typeof Properties.searchCell;
   readonly exhaustiveSearch: typeof Properties.exhaustiveSearch;
   readonly exhaustiveSearchPooled: typeof Properties.exhaustiveSearchPooled;
+  readonly referenceSearch: typeof Properties.referenceSearch;
   readonly checkInWorkers: typeof Properties.checkInWorkers;
   readonly DEFAULT_CONFIG: typeof Model.DEFAULT_CONFIG;
 }
@@ -26,7 +27,7 @@ export interface StepLib {
 const load = async (model: string, properties: string, name: StepLib['name']): Promise<StepLib> => {
   const m = (await import(model)) as typeof Model;
   const p = (await import(properties)) as typeof Properties;
-  return { name, World: m.World, designNamed: m.designNamed, applicableCommand: p.applicableCommand, judge: p.judge, intentArbitrary: p.intentArbitrary, DEFAULT_WEIGHTS: p.DEFAULT_WEIGHTS, INVARIANTS: p.INVARIANTS, paranoid: p.paranoid, searchCell: p.searchCell, exhaustiveSearch: p.exhaustiveSearch, exhaustiveSearchPooled: p.exhaustiveSearchPooled, checkInWorkers: p.checkInWorkers, DEFAULT_CONFIG: m.DEFAULT_CONFIG };
+  return { name, World: m.World, designNamed: m.designNamed, applicableCommand: p.applicableCommand, judge: p.judge, intentArbitrary: p.intentArbitrary, DEFAULT_WEIGHTS: p.DEFAULT_WEIGHTS, INVARIANTS: p.INVARIANTS, paranoid: p.paranoid, searchCell: p.searchCell, exhaustiveSearch: p.exhaustiveSearch, exhaustiveSearchPooled: p.exhaustiveSearchPooled, referenceSearch: p.referenceSearch, checkInWorkers: p.checkInWorkers, DEFAULT_CONFIG: m.DEFAULT_CONFIG };
 };
 
 export const sourceLib = (): Promise<StepLib> => load('../../model/index.ts', '../../properties/index.ts', 'source through tsx');

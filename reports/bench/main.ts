@@ -38,16 +38,19 @@ const steps = DESIGNS.map((d) => {
   };
 });
 
-log('exhaustive search of per-task-proxy on x2 to depth 4, built and through tsx...');
+log('exhaustive search of per-task-proxy on x2 to depth 4: built, through tsx, and the straightforward reference search (built)...');
 const verifyDepth = quick ? 3 : 4;
 const verifyRates = (() => {
-  const ms = new Map<StepLib, number[]>([
+  const ms = new Map<StepLib | 'reference', number[]>([
     [built, []],
     [source, []],
+    ['reference', []],
   ]);
   let states = 0;
   let transitions = 0;
   let bytes = 0;
+  let referenceStates = 0;
+  const design = built.designNamed('per-task-proxy')!;
   for (let r = 0; r < (quick ? 1 : 3); r++) {
     for (const lib of [built, source]) {
       const t = timed(() => lib.exhaustiveSearch(lib.designNamed('per-task-proxy')!, 'x2', lib.DEFAULT_CONFIG, lib.INVARIANTS, { depth: verifyDepth }));
@@ -56,9 +59,26 @@ const verifyRates = (() => {
       transitions = t.value.transitions;
       bytes = t.value.bytes.visited + t.value.bytes.store;
     }
+    const ref = timed(() => built.referenceSearch(design, 'x2', built.DEFAULT_CONFIG, built.INVARIANTS, verifyDepth));
+    ms.get('reference')!.push(ref.ms);
+    referenceStates = ref.value.statesPerDepth.reduce((a, b) => a + b, 0);
   }
-  const [b, s] = [median(ms.get(built)!), median(ms.get(source)!)];
-  return { cell: 'per-task-proxy/x2', depth: verifyDepth, states, transitions, builtMs: round(b), tsxMs: round(s), builtStatesPerSecond: round((states / b) * 1000), builtOverTsx: round(s / b, 2), bytesPerState: round(bytes / states, 1) };
+  if (referenceStates !== states) throw new Error(`the reference search found ${referenceStates} states, the exhaustive search ${states}`);
+  const [b, s, ref] = [median(ms.get(built)!), median(ms.get(source)!), median(ms.get('reference')!)];
+  return {
+    cell: 'per-task-proxy/x2',
+    depth: verifyDepth,
+    states,
+    transitions,
+    builtMs: round(b),
+    tsxMs: round(s),
+    referenceMs: round(ref),
+    builtStatesPerSecond: round((states / b) * 1000),
+    referenceStatesPerSecond: round((states / ref) * 1000),
+    builtOverTsx: round(s / b, 2),
+    builtOverReference: round(ref / b, 2),
+    bytesPerState: round(bytes / states, 1),
+  };
 })();
 
 log('kernel operation cost as the mapping database grows...');
@@ -104,7 +124,7 @@ const verifyWorkers = { depth: deep, states: verify1.states, transitions: verify
 
 const report = {
   format: 'fpcheck-bench',
-  version: 2,
+  version: 3,
   quick,
   machine,
   steps,
@@ -129,7 +149,7 @@ for (const s of steps) {
 }
 const ratios = steps.map((s) => s.builtOverTsx.pregenerated);
 console.log(`  built over tsx, pre-generated: ${Math.min(...ratios)}x to ${Math.max(...ratios)}x`);
-console.log(`\nExhaustive search, ${verifyRates.cell} to depth ${verifyRates.depth}: ${n(verifyRates.states)} states, ${n(verifyRates.transitions)} transitions; built ${verifyRates.builtMs} ms (${n(verifyRates.builtStatesPerSecond)} states/s), through tsx ${verifyRates.tsxMs} ms (built ${verifyRates.builtOverTsx}x faster); ${verifyRates.bytesPerState} bytes a state (fingerprint table and stored paths)`);
+console.log(`\nExhaustive search, ${verifyRates.cell} to depth ${verifyRates.depth}: ${n(verifyRates.states)} states, ${n(verifyRates.transitions)} transitions; built ${verifyRates.builtMs} ms (${n(verifyRates.builtStatesPerSecond)} distinct states/s on one core), through tsx ${verifyRates.tsxMs} ms (built ${verifyRates.builtOverTsx}x faster); the straightforward reference search ${verifyRates.referenceMs} ms (${n(verifyRates.referenceStatesPerSecond)} states/s; the exhaustive search ${verifyRates.builtOverReference}x faster); ${verifyRates.bytesPerState} bytes a state (fingerprint table and stored states)`);
 console.log('\nKernel operations, microseconds each (median, through tsx):');
 for (const k of [...kernel, confined]) console.log(`  ${pad(k.nodes, 7)} nodes, pages spread over ${pad(k.span, 7)}: map ${k.mapUs.toFixed(2)}  unmap ${k.unmapUs.toFixed(2)}  flush ${k.flushUs.toFixed(2)}`);
 console.log(`  largest over smallest: map ${report.kernel.largestOverSmallest.map}x, unmap ${report.kernel.largestOverSmallest.unmap}x, flush ${report.kernel.largestOverSmallest.flush}x`);
@@ -141,5 +161,5 @@ console.log(`\n192 MiB (49,152 pages), one world: boot ${round(Number(mailScale.
 console.log(`Search of ${n(millionSteps.steps)} steps (${n(millionSteps.runs)} runs): ${n(millionSteps.stepsPerSecond)}/s, live heap after a collection ${round(Number(millionSteps.heapFirstMb))} -> ${round(Number(millionSteps.heapLastMb))} MiB, peak RSS ${n(millionSteps.peakRssMb)} MiB`);
 console.log(`\nWorker threads (built JavaScript):`);
 console.log(`  random search, one cell (per-task-proxy/x2), ${n(bigCell.runs)} runs in blocks of ${n(bigCell.blockRuns)}: 1 worker ${n(bigCellWorkers.oneWorkerMs)} ms, 2 workers ${n(bigCellWorkers.twoWorkersMs)} ms (${bigCellWorkers.speedup}x)`);
-console.log(`  exhaustive search to depth ${deep} (${n(verify1.states)} states): 1 worker ${n(verify1.runMs)} ms, peak RSS ${n(verify1.peakRssMb)} MiB; 2 workers ${n(verify2.runMs)} ms, peak RSS ${n(verify2.peakRssMb)} MiB (${verifyWorkers.speedup}x)`);
+console.log(`  exhaustive search to depth ${deep} (${n(verify1.states)} states, ${verify1.bytesPerState} bytes a state in the fingerprint table and stored states): 1 worker ${n(verify1.runMs)} ms (${n(verify1.statesPerSecond)} states/s), peak RSS ${n(verify1.peakRssMb)} MiB; 2 workers ${n(verify2.runMs)} ms (${n(verify2.statesPerSecond)} states/s), peak RSS ${n(verify2.peakRssMb)} MiB (${verifyWorkers.speedup}x)`);
 console.log(`\nWrote ${out}`);

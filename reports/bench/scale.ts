@@ -66,7 +66,7 @@ async function verifyDepth(depth: number, workers: number) {
     result = await lib.exhaustiveSearchPooled(lib.designNamed('per-task-proxy')!, 'x2', lib.DEFAULT_CONFIG, lib.INVARIANTS, { depth, workers });
   });
   const r = result!;
-  return { cell: 'per-task-proxy/x2', depth, workers, depthDone: r.depthDone, states: r.states, transitions: r.transitions, runMs: ran, statesPerSecond: (r.states / ran) * 1000 };
+  return { cell: 'per-task-proxy/x2', depth, workers, depthDone: r.depthDone, states: r.states, transitions: r.transitions, runMs: ran, statesPerSecond: Math.round((r.states / ran) * 1000), bytesPerState: Math.round(((r.bytes.visited + r.bytes.store) / r.states) * 10) / 10 };
 }
 
 if (process.argv[1]?.endsWith('scale.ts')) await main();
