@@ -99,6 +99,25 @@ export class FingerprintSums {
     this.used = new Int32Array(groups);
     this.listed = new Uint8Array(groups);
     this.signatures = new Int32Array(clients);
+    this.rank = new Array<number>(clients).fill(0);
+  }
+
+  /** After `ranks()` found no tie: client c's place in signature order. */
+  readonly rank: number[];
+
+  /** Fills `rank` and says true when no two clients' signatures tie. */
+  ranks(): boolean {
+    const sig = this.signatures;
+    for (let c = 0; c < this.clients; c++) {
+      let below = 0;
+      for (let d = 0; d < this.clients; d++) {
+        if (d === c) continue;
+        if (sig[d] === sig[c]) return false;
+        if (sig[d]! >>> 0 < sig[c]! >>> 0) below++;
+      }
+      this.rank[c] = below;
+    }
+    return true;
   }
 
   reset(): void {
@@ -237,6 +256,11 @@ export function canonicalHash(w: FingerprintedState, perms: readonly (readonly n
   let b1 = 0;
   let b2 = 0;
   let first = true;
+  // All signatures apart (the usual case): the one renaming that orders them is their ranks.
+  if (perms.length > 1 && sums.ranks()) {
+    sums.combine(sums.rank, serverText(w, sums.rank), out);
+    return;
+  }
   next: for (const perm of perms) {
     if (perms.length > 1) {
       for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) if (sig[x]! >>> 0 < sig[y]! >>> 0 && perm[x]! > perm[y]!) continue next;

@@ -1,6 +1,5 @@
 import { FingerprintSums, makesChoices, World, type Command, type Design, type ProfileName, type WorldConfig } from '../../model/index.ts';
 import type { Invariant } from '../invariant.ts';
-import { judge } from '../trace.ts';
 import { acceptedCommands, COMMAND_WORDS, decodeCommand, encodeCommand, forEachTransition } from './commands.ts';
 
 /** Every renaming of `n` clients (n! of them), in lexicographic order: the identity first. */
@@ -88,17 +87,21 @@ export function expand(space: SearchSpace, world: World, hash: boolean, firstOnl
   const visit = (ran: Command, next: World, obs: ReturnType<World['step']>): void => {
     encodeCommand(ran, buf, 0);
     for (let i = 0; i < COMMAND_WORDS; i++) cmds.push(buf[i]!);
-    const verdicts = judge(space.invariants, obs, next);
+    // The invariants in order up to the first violated one: they are pure, so the rest cannot change what is recorded.
+    const invariants = space.invariants;
     let bad = -1;
-    for (let i = 0; i < verdicts.length; i++) {
-      if (verdicts[i]!.kind === 'violated') {
+    let message = '';
+    for (let i = 0; i < invariants.length; i++) {
+      const v = invariants[i]!.check(obs, next);
+      if (v.kind === 'violated') {
         bad = i;
+        message = v.message;
         break;
       }
     }
     violated.push(bad);
     // A message is kept only where it may be reported: the first violation of its invariant so far.
-    messages.push(bad >= 0 && (!firstOnly || firstOnly[bad]) ? verdicts[bad]!.message! : '');
+    messages.push(bad >= 0 && (!firstOnly || firstOnly[bad]) ? message : '');
     if (bad < 0 && hash) space.fingerprint(next, h, 0);
     else h[0] = h[1] = 0;
     hashes.push(h[0]!, h[1]!);
