@@ -9,7 +9,7 @@ import { referenceSearch } from './reference.ts';
  * The fast search against the straightforward one on every default cell: the same states per
  * depth, the same invariants violated, and the same shortest counterexample for each (ties go to
  * the first in search order in both). Depth 3 in the test suite (a minute on 2 cores); set
- * FPCHECK_REFERENCE_DEPTH=4 for the deeper comparison (about twenty minutes).
+ * FPCHECK_REFERENCE_DEPTH=4 for the deeper comparison (about half an hour).
  */
 const DEPTH = Number(process.env.FPCHECK_REFERENCE_DEPTH ?? 3);
 
