@@ -123,13 +123,13 @@ function trimDefaults<T>(xs: readonly T[], dflt: T): T[] {
 }
 
 const KINDS: readonly CommandKind[] = ['alloc', 'request', 'share', 'release', 'dealloc', 'map', 'grant', 'unmap', 'touch', 'exit'];
-/** Words one command takes in the compact store. */
+/** Words one command takes in an expansion (and in a parent's transitions as `PathCache` keeps them). */
 export const COMMAND_WORDS = 9;
 const MAX_EVENTS = 15;
 
 /**
- * Writes a command into `COMMAND_WORDS` 32-bit words at `at` (the search stores one per state,
- * 36 bytes, instead of an object): kind, client, other, order, flush and the choice counts
+ * Writes a command into `COMMAND_WORDS` 32-bit words at `at` (an expansion carries one per
+ * transition, 36 bytes, instead of an object, so that it crosses between threads as it is): kind, client, other, order, flush and the choice counts
  * packed in the first word, then handle, offset, the two addresses, the choices (two bits
  * each for partial unmaps, one bit each for overmaps), rights and window, and the hot spot.
  */

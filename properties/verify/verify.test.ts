@@ -96,7 +96,7 @@ describe('copying and fingerprinting worlds', () => {
 });
 
 describe('commands', () => {
-  test.prop([fc.constantFrom(...DESIGNS.filter((d) => d.supports('x2'))), anyRun], { numRuns: 40 })('every accepted command survives the compact store', (design, picks) => {
+  test.prop([fc.constantFrom(...DESIGNS.filter((d) => d.supports('x2'))), anyRun], { numRuns: 40 })('every accepted command survives its 36-byte encoding', (design, picks) => {
     const { world } = play(design, 'x2', TINY, picks);
     const buf = new Int32Array(COMMAND_WORDS);
     for (const c of acceptedCommands(world)) {
