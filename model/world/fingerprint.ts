@@ -200,14 +200,14 @@ export function collectSums(w: FingerprintedState, sums: FingerprintSums): void 
   for (const n of db.all()) {
     if (n.parent === null) continue; // sigma0's roots never change
     const p = db.get(n.parent)!;
-    const t = w.clientNumbers.get(n.task) ?? w.owners.get(n.task)?.client ?? -1;
-    const pt = p.parent === null ? -1 : (w.clientNumbers.get(p.task) ?? w.owners.get(p.task)?.client ?? -1);
+    const t = clientNumberOf(w, n.task);
+    const pt = p.parent === null ? -1 : clientNumberOf(w, p.task);
     sums.add(t, pt, 1, roleCode(w, n.task), n.vbase, n.order, n.frame, n.rights, p.parent === null ? -1 : roleCode(w, p.task), p.vbase);
   }
   for (const [id, from] of w.received) {
     const n = db.get(id);
     if (!n) continue;
-    const t = w.clientNumbers.get(n.task) ?? w.owners.get(n.task)?.client ?? -1;
+    const t = clientNumberOf(w, n.task);
     for (let i = 0; i < from.length; i++) {
       if (from.indexOf(from[i]!) !== i) continue; // a giver counts once
       sums.add(t, from[i]!, 12, roleCode(w, n.task), n.vbase, n.order, 0, 0, 0, 0);
@@ -215,7 +215,7 @@ export function collectSums(w: FingerprintedState, sums: FingerprintSums): void 
   }
   for (const e of w.kernel.engineElements()) {
     const [ea, eb] = valuesHash(e.values);
-    const t = w.clientNumbers.get(e.task) ?? w.owners.get(e.task)?.client ?? -1;
+    const t = clientNumberOf(w, e.task);
     sums.add(t, -1, 9, roleCode(w, e.task), ea, eb, 0, 0, 0, 0);
   }
   for (const x of w.allocations.live()) {
@@ -276,12 +276,8 @@ export function canonicalHash(w: FingerprintedState, perms: readonly (readonly n
   out[1] = b2;
 }
 
-/** Per client, a hash of what that client alone has, the same whatever the clients are called (see `FingerprintSums`). Pure. */
-export function clientSignatures(w: FingerprintedState): number[] {
-  const sums = new FingerprintSums(w.config.clients);
-  collectSums(w, sums);
-  return Array.from(sums.signatures, (x) => x >>> 0);
-}
+/** The client a task is or serves (its own space, or a task kept for it), or -1. */
+const clientNumberOf = (w: FingerprintedState, t: TaskId): number => w.clientNumbers.get(t) ?? w.owners.get(t)?.client ?? -1;
 
 /** A task's role, the same whatever the clients are called: a client's own space, the i-th task kept for a client, or a shared task by name. */
 function roleCode(w: FingerprintedState, t: TaskId): number {

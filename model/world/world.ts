@@ -22,7 +22,7 @@ import { DesignError } from '../designs/state.ts';
 import { AllocationBook, type Allocation } from './allocations.ts';
 import { clientTask, type Command } from './commands.ts';
 import { configProblems, type WorldConfig } from './config.ts';
-import { canonicalHash, clientSignatures, FingerprintSums, fingerprintHash, fingerprintText, type FingerprintedState, type Wanted } from './fingerprint.ts';
+import { canonicalHash, FingerprintSums, fingerprintHash, fingerprintText, type FingerprintedState, type Wanted } from './fingerprint.ts';
 import type { Outcome, ServeRequest, StepObservation } from './observations.ts';
 
 export const PHYSMEM: TaskId = 'physmem';
@@ -166,11 +166,6 @@ export class World implements WorldView {
    */
   canonicalHash(perms: readonly (readonly number[])[], sums: FingerprintSums, out: Uint32Array): void {
     canonicalHash(this.state, perms, sums, out);
-  }
-
-  /** Per client, a hash of what that client alone has, the same whatever the clients are called (see fingerprint.ts). Pure. */
-  clientSignatures(): number[] {
-    return clientSignatures(this.state);
   }
 
   /** How `fingerprint` names a handle: live ones by where they lie, ended ones likewise but marked. */
